@@ -1,0 +1,40 @@
+// Entry point of bin/statelens: parses arguments with commander and hands off to lib/.
+// Each command lives in bin/commands/<name>.ts and registers itself on the program.
+import { Command, CommanderError } from "commander";
+import { registerDb } from "./commands/db";
+import { registerImport } from "./commands/import";
+import { registerExport } from "./commands/export";
+import { registerServe } from "./commands/serve";
+import { CliError } from "./commands/util";
+
+export function buildProgram(): Command {
+  const program = new Command("statelens")
+    .description("Observability for AWS Step Functions execution histories")
+    .version("0.1.0")
+    .showHelpAfterError()
+    .exitOverride();
+  registerDb(program);
+  registerImport(program);
+  registerExport(program);
+  registerServe(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here with code 0; usage errors with a non-zero code.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof CliError) {
+      process.stderr.write(`statelens: ${err.message}\n`);
+      return err.exitCode;
+    }
+    process.stderr.write(`statelens: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,172 @@
+// A thin SQL driver over better-sqlite3 and pg for what Prisma is slow at: bulk ingestion in one
+// transaction and migrations. SQL is written with `?` placeholders; the pg side numbers them.
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import pg from "pg";
+import type { DatabaseConfig } from "./config";
+
+export type SqlValue = string | number | bigint | null | boolean;
+export type Row = Record<string, unknown>;
+
+export interface SqlTx {
+  run(sql: string, params?: SqlValue[]): Promise<number>;
+  all<T = Row>(sql: string, params?: SqlValue[]): Promise<T[]>;
+  /** Inserts many rows into a table (columns in order), chunked to fit parameter limits. */
+  insertMany(table: string, columns: string[], rows: SqlValue[][]): Promise<void>;
+}
+
+export interface SqlDriver extends SqlTx {
+  readonly kind: "sqlite" | "postgres";
+  exec(sql: string): Promise<void>;
+  transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+// ---------- SQLite ----------
+class SqliteDriver implements SqlDriver {
+  readonly kind = "sqlite" as const;
+  readonly db: Database.Database;
+  private statements = new Map<string, Database.Statement>();
+  private inTx = false;
+
+  constructor(file: string) {
+    if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("busy_timeout = 10000");
+    this.db.pragma("synchronous = NORMAL");
+    this.db.pragma("foreign_keys = ON");
+  }
+  private prepare(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      if (this.statements.size > 500) this.statements.clear();
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+  private static bind(params: SqlValue[]): unknown[] {
+    return params.map((p) => (typeof p === "boolean" ? (p ? 1 : 0) : p));
+  }
+  async run(sql: string, params: SqlValue[] = []): Promise<number> {
+    return this.prepare(sql).run(...SqliteDriver.bind(params)).changes;
+  }
+  async all<T = Row>(sql: string, params: SqlValue[] = []): Promise<T[]> {
+    return this.prepare(sql).all(...SqliteDriver.bind(params)) as T[];
+  }
+  async insertMany(table: string, columns: string[], rows: SqlValue[][]): Promise<void> {
+    if (!rows.length) return;
+    // One prepared single-row statement reused per row is the fastest path in better-sqlite3.
+    const st = this.prepare(`INSERT INTO ${quoteIdent(table)} (${columns.map(quoteIdent).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
+    for (const row of rows) st.run(...SqliteDriver.bind(row));
+  }
+  async exec(sql: string): Promise<void> {
+    this.db.exec(sql);
+  }
+  async transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
+    if (this.inTx) throw new Error("nested transactions are not supported");
+    this.inTx = true;
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      const result = await fn(this);
+      this.db.exec("COMMIT");
+      return result;
+    } catch (err) {
+      if (this.db.inTransaction) this.db.exec("ROLLBACK");
+      throw err;
+    } finally {
+      this.inTx = false;
+    }
+  }
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
+
+// ---------- PostgreSQL ----------
+const PG_MAX_PARAMS = 30_000;
+
+function numberPlaceholders(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+class PgTx implements SqlTx {
+  constructor(protected readonly client: pg.Pool | pg.PoolClient) {}
+  async run(sql: string, params: SqlValue[] = []): Promise<number> {
+    const r = await this.client.query(numberPlaceholders(sql), params as unknown[]);
+    return r.rowCount ?? 0;
+  }
+  async all<T = Row>(sql: string, params: SqlValue[] = []): Promise<T[]> {
+    const r = await this.client.query(numberPlaceholders(sql), params as unknown[]);
+    return r.rows as T[];
+  }
+  async insertMany(table: string, columns: string[], rows: SqlValue[][]): Promise<void> {
+    if (!rows.length) return;
+    const perChunk = Math.max(1, Math.floor(PG_MAX_PARAMS / columns.length));
+    for (let start = 0; start < rows.length; start += perChunk) {
+      const chunk = rows.slice(start, start + perChunk);
+      const values: unknown[] = [];
+      const tuples = chunk.map((row) => {
+        const ph = row.map((v) => {
+          values.push(v);
+          return `$${values.length}`;
+        });
+        return `(${ph.join(",")})`;
+      });
+      await this.client.query(`INSERT INTO ${quoteIdent(table)} (${columns.map(quoteIdent).join(", ")}) VALUES ${tuples.join(",")}`, values);
+    }
+  }
+}
+
+class PgDriver extends PgTx implements SqlDriver {
+  readonly kind = "postgres" as const;
+  constructor(private readonly pool: pg.Pool) {
+    super(pool);
+  }
+  async exec(sql: string): Promise<void> {
+    await this.pool.query(sql);
+  }
+  async transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      const result = await fn(new PgTx(client));
+      await client.query("COMMIT");
+      return result;
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+// TIMESTAMP(3) columns hold UTC; parse them as UTC whatever the process time zone.
+pg.types.setTypeParser(1114, (text: string) => new Date(text.replace(" ", "T") + "Z"));
+pg.types.setTypeParser(20, (text: string) => Number(text));
+
+export function pgPool(url: string, schema?: string): pg.Pool {
+  const u = new URL(url);
+  u.searchParams.delete("schema");
+  // Session settings travel in the startup packet, so they hold before the first query.
+  const options = `-c TimeZone=UTC${schema ? ` -c search_path=${schema}` : ""}`;
+  const pool = new pg.Pool({ connectionString: u.toString(), max: 8, options });
+  // An idle connection closed by the server (restart, DROP DATABASE) must not crash the process;
+  // the pool replaces it on the next query.
+  pool.on("error", () => undefined);
+  return pool;
+}
+
+export function openDriver(config: DatabaseConfig): SqlDriver {
+  if (config.kind === "sqlite") return new SqliteDriver(config.file);
+  return new PgDriver(pgPool(config.url, config.schema));
+}
