@@ -29,6 +29,23 @@ export function pendingMigrations(kind: SqlDriver["kind"], appliedNames: Iterabl
 }
 
 export async function migrate(driver: SqlDriver): Promise<MigrationResult> {
+  // SQLite ignores PRAGMA foreign_keys inside a transaction, and a table redefinition (Prisma's
+  // way of altering a SQLite table) would cascade-delete referencing rows when it drops the old
+  // table: switch the checks off around the run, and verify them before switching back.
+  if (driver.kind === "sqlite") await driver.exec("PRAGMA foreign_keys=OFF");
+  try {
+    const result = await migrateInTransaction(driver);
+    if (driver.kind === "sqlite") {
+      const broken = await driver.all("PRAGMA foreign_key_check");
+      if (broken.length) throw new Error(`migration left ${broken.length} rows with broken foreign keys`);
+    }
+    return result;
+  } finally {
+    if (driver.kind === "sqlite") await driver.exec("PRAGMA foreign_keys=ON");
+  }
+}
+
+async function migrateInTransaction(driver: SqlDriver): Promise<MigrationResult> {
   // One transaction for the whole run: PostgreSQL has transactional DDL and an advisory lock
   // keeps concurrent migrators (several app instances starting at once) from racing; SQLite's
   // BEGIN IMMEDIATE does the same.

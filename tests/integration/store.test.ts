@@ -102,3 +102,31 @@ for (const [name, makeDb, skipReason] of backends) {
     });
   });
 }
+
+describe("migrations on SQLite", () => {
+  it("keep existing executions and their events when a later migration alters a table", async () => {
+    const { openDriver } = await import("@/lib/store/driver");
+    const { resolveDatabase } = await import("@/lib/store/config");
+    const { splitStatements } = await import("@/lib/store/migrate");
+    const db = sqliteDatabase();
+    const driver = openDriver(resolveDatabase(db.url));
+    try {
+      // Apply only the first migration by hand, as an old version of statelens would have.
+      const [first] = MIGRATIONS.sqlite;
+      await migrate(driver); // creates _prisma_migrations and everything
+      await driver.exec(`DROP TABLE "HistoryEvent"; DROP TABLE "StateVisit"; DROP TABLE "Execution"; DROP TABLE "StateMachineVersion"; DROP TABLE "StateMachine"; DROP TABLE "SyncCursor"; DROP TABLE "MapRun"; DROP TABLE "EndpointStateMachine"; DELETE FROM "_prisma_migrations";`);
+      for (const statement of splitStatements(first.sql)) await driver.run(statement);
+      await driver.run(`INSERT INTO "_prisma_migrations" ("id","checksum","finished_at","migration_name","started_at","applied_steps_count") VALUES ('x', ?, 1, ?, 1, 1)`, [first.checksum, first.name]);
+      await driver.run(`INSERT INTO "StateMachine" ("arn","name","createdAt") VALUES ('sm', 'sm', 0)`);
+      await driver.run(`INSERT INTO "Execution" ("arn","name","stateMachineId","status","startDate","eventCount","importedAt") VALUES ('e', 'e', 1, 'SUCCEEDED', 0, 1, 0)`);
+      await driver.run(`INSERT INTO "HistoryEvent" ("executionId","eventId","previousEventId","timestamp","type") VALUES (1, 1, 0, 0, 'ExecutionStarted')`);
+      const result = await migrate(driver);
+      expect(result.applied).toEqual(MIGRATIONS.sqlite.slice(1).map((m) => m.name));
+      expect(await driver.all(`SELECT "arn", "historyComplete" FROM "Execution"`)).toEqual([{ arn: "e", historyComplete: 1 }]);
+      expect(await driver.all(`SELECT count(*) AS n FROM "HistoryEvent"`)).toEqual([{ n: 1 }]);
+    } finally {
+      await driver.close();
+      await db.drop();
+    }
+  });
+});
