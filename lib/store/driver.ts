@@ -12,8 +12,12 @@ export type Row = Record<string, unknown>;
 export interface SqlTx {
   run(sql: string, params?: SqlValue[]): Promise<number>;
   all<T = Row>(sql: string, params?: SqlValue[]): Promise<T[]>;
-  /** Inserts many rows into a table (columns in order), chunked to fit parameter limits. */
-  insertMany(table: string, columns: string[], rows: SqlValue[][]): Promise<void>;
+  /**
+   * Inserts many rows into a table (columns in order). `pgTypes` (one PostgreSQL type per column,
+   * e.g. "int", "text", "timestamp") lets PostgreSQL take the rows as one unnest() of arrays,
+   * several times faster than multi-row VALUES.
+   */
+  insertMany(table: string, columns: string[], rows: SqlValue[][], pgTypes?: string[]): Promise<void>;
 }
 
 export interface SqlDriver extends SqlTx {
@@ -50,7 +54,7 @@ class SqliteDriver implements SqlDriver {
     return st;
   }
   private static bind(params: SqlValue[]): unknown[] {
-    return params.map((p) => (typeof p === "boolean" ? (p ? 1 : 0) : p));
+    return params.map((p) => (typeof p === "boolean" ? (p ? 1 : 0) : p === undefined ? null : p));
   }
   async run(sql: string, params: SqlValue[] = []): Promise<number> {
     return this.prepare(sql).run(...SqliteDriver.bind(params)).changes;
@@ -58,7 +62,7 @@ class SqliteDriver implements SqlDriver {
   async all<T = Row>(sql: string, params: SqlValue[] = []): Promise<T[]> {
     return this.prepare(sql).all(...SqliteDriver.bind(params)) as T[];
   }
-  async insertMany(table: string, columns: string[], rows: SqlValue[][]): Promise<void> {
+  async insertMany(table: string, columns: string[], rows: SqlValue[][], _pgTypes?: string[]): Promise<void> {
     if (!rows.length) return;
     // One prepared single-row statement reused per row is the fastest path in better-sqlite3.
     const st = this.prepare(`INSERT INTO ${quoteIdent(table)} (${columns.map(quoteIdent).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
@@ -105,15 +109,21 @@ class PgTx implements SqlTx {
     const r = await this.client.query(numberPlaceholders(sql), params as unknown[]);
     return r.rows as T[];
   }
-  async insertMany(table: string, columns: string[], rows: SqlValue[][]): Promise<void> {
+  async insertMany(table: string, columns: string[], rows: SqlValue[][], pgTypes?: string[]): Promise<void> {
     if (!rows.length) return;
+    if (pgTypes && pgTypes.length === columns.length) {
+      const arrays = columns.map((_, c) => rows.map((row) => (row[c] === undefined ? null : row[c])));
+      const unnest = pgTypes.map((t, i) => `$${i + 1}::${t}[]`).join(", ");
+      await this.client.query(`INSERT INTO ${quoteIdent(table)} (${columns.map(quoteIdent).join(", ")}) SELECT * FROM unnest(${unnest})`, arrays);
+      return;
+    }
     const perChunk = Math.max(1, Math.floor(PG_MAX_PARAMS / columns.length));
     for (let start = 0; start < rows.length; start += perChunk) {
       const chunk = rows.slice(start, start + perChunk);
       const values: unknown[] = [];
       const tuples = chunk.map((row) => {
         const ph = row.map((v) => {
-          values.push(v);
+          values.push(v === undefined ? null : v);
           return `$${values.length}`;
         });
         return `(${ph.join(",")})`;

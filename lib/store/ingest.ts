@@ -28,6 +28,12 @@ export interface IngestOutcome {
   eventCount: number;
 }
 
+/** Error and cause are text in AWS's API; some exports hold a cause already parsed into JSON. */
+function text(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
 const LOCAL_ACCOUNT = "arn:aws:states:local:000000000000";
 
 export function sha256(text: string): string {
@@ -82,7 +88,9 @@ async function upsertVersion(tx: SqlTx, kind: SqlDriver["kind"], stateMachineId:
 }
 
 const EVENT_COLUMNS = ["executionId", "eventId", "previousEventId", "timestamp", "type", "detailsKey", "details"];
+const EVENT_PG_TYPES = ["int", "int", "int", "timestamp", "text", "text", "text"];
 const VISIT_COLUMNS = ["executionId", "seq", "parentSeq", "path", "stateName", "stateType", "enteredEventId", "exitedEventId", "enteredAt", "exitedAt", "durationMs", "status", "attempts", "error", "cause"];
+const VISIT_PG_TYPES = ["int", "int", "int", "text", "text", "text", "int", "int", "timestamp", "timestamp", "int", "text", "int", "text", "text"];
 
 /** Stores one execution and its history. Safe to call again with the same or a longer history. */
 export async function ingestExecution(driver: SqlDriver, input: IngestInput): Promise<IngestOutcome> {
@@ -115,7 +123,7 @@ export async function ingestExecution(driver: SqlDriver, input: IngestInput): Pr
         ids.executionArn, ids.executionName, stateMachineId, versionId, status,
         timestampValue(kind, startDate), timestampValue(kind, stopDate), stopDate !== undefined ? stopDate - startDate : null,
         info.input ?? summary.input ?? null, info.output ?? summary.output ?? null,
-        info.error ?? summary.error ?? null, info.cause ?? summary.cause ?? null, summary.failedState ?? null,
+        text(info.error ?? summary.error), text(info.cause ?? summary.cause), summary.failedState ?? null,
         info.parentArn ?? null, info.mapRunArn ?? null, info.redriveCount ?? summary.redriveCount,
         input.events.length, summary.transitions, summary.retries, input.source, timestampValue(kind, Date.now()),
       ],
@@ -128,6 +136,7 @@ export async function ingestExecution(driver: SqlDriver, input: IngestInput): Pr
         const details = detailsOf(e);
         return [executionId, e.id, e.previousEventId, timestampValue(kind, e.timestamp), e.type, details?.key ?? null, details ? JSON.stringify(details.value) : null];
       }),
+      EVENT_PG_TYPES,
     );
     await tx.insertMany(
       "StateVisit",
@@ -135,8 +144,9 @@ export async function ingestExecution(driver: SqlDriver, input: IngestInput): Pr
       visits.map((v) => [
         executionId, v.seq, v.parentSeq, v.path, v.stateName, v.stateType, v.enteredEventId, v.exitedEventId,
         timestampValue(kind, v.enteredAt), timestampValue(kind, v.exitedAt), v.exitedAt !== null ? v.exitedAt - v.enteredAt : null,
-        v.status, v.attempts, v.error, v.cause,
+        v.status, v.attempts, text(v.error), text(v.cause),
       ]),
+      VISIT_PG_TYPES,
     );
     return { executionArn: ids.executionArn, executionId, outcome: existing.length ? ("updated" as const) : ("created" as const), eventCount: input.events.length };
   });

@@ -57,3 +57,11 @@ export async function listStateMachineNames(store: Store): Promise<string[]> {
   const rows = await store.prisma.stateMachine.findMany({ select: { name: true }, orderBy: { name: "asc" } });
   return rows.map((r) => r.name);
 }
+
+export * from "./queries/executions";
+export * from "./queries/execution";
+export * from "./queries/overview";
+export * from "./queries/machines";
+export * from "./queries/heatmaps";
+export * from "./queries/cost";
+export * from "./queries/incidents";

@@ -57,15 +57,15 @@ function resolverFor(workflow: DemoWorkflow, random: () => number, dayIndex: num
       const token = invocation.taskToken;
       clock.schedule(r.callbackAfterMs, () => {
         try {
-          handle()?.sendTaskSuccess(token, r.output ?? {});
+          handle()?.sendTaskSuccess(token, (r.output ?? {}) as Json);
         } catch {
           // the task timed out before the answer came: AWS would answer TaskTimedOut too
         }
       });
-      return { pending: true, submitted: { MessageId: `m-${Math.floor(random() * 1e9)}` }, durationMs: r.durationMs } as TaskOutcome;
+      return { pending: true, submitted: { MessageId: `m-${Math.floor(random() * 1e9)}` }, durationMs: r.durationMs };
     }
-    const outcome = r.error ? { error: r.error, cause: r.cause } : { output: r.output ?? {} };
-    return { ...outcome, durationMs: r.durationMs } as TaskOutcome;
+    const outcome: TaskOutcome = r.error ? (r.cause === undefined ? { error: r.error } : { error: r.error, cause: r.cause }) : { output: (r.output ?? {}) as Json };
+    return { ...outcome, durationMs: r.durationMs };
   };
 }
 
@@ -86,9 +86,8 @@ export async function generateDemo(options: DemoOptions): Promise<{ executions: 
       for (const startTime of startTimes(random, dayStart, workflow.perDay * (options.scale ?? 1))) {
         if (startTime > end) continue;
         const clock = new VirtualClock(startTime);
-        let current: ExecutionHandle | undefined;
         const input = workflow.input(random, n++) as Json;
-        current = startExecution({
+        const current: ExecutionHandle = startExecution({
           definition: definitionText,
           input,
           name: `${workflow.name}-${new Date(startTime).toISOString().slice(0, 10).replace(/-/g, "")}-${String(n).padStart(4, "0")}`,

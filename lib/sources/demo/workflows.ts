@@ -9,7 +9,8 @@ export const lambdaArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:
 export const stateMachineArn = (name: string) => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`;
 
 /** What one task attempt does in the demo world. */
-export type Behaviour = (ctx: BehaviourContext) => { output?: Json; error?: string; cause?: string; durationMs: number; callbackAfterMs?: number };
+/** `output` must be JSON-serialisable. */
+export type Behaviour = (ctx: BehaviourContext) => { output?: unknown; error?: string; cause?: string; durationMs: number; callbackAfterMs?: number };
 
 export interface BehaviourContext {
   input: Json;
@@ -25,7 +26,7 @@ export interface DemoWorkflow {
   name: string;
   type: "STANDARD" | "EXPRESS";
   /** Definition by version: the month starts on version 1; `versionFromDay` switches later. */
-  definitions: Array<{ fromDay: number; definition: Json }>;
+  definitions: Array<{ fromDay: number; definition: object }>;
   /** Executions per day (before the weekday/hour shaping). */
   perDay: number;
   input: (random: () => number, n: number) => Json;
