@@ -109,7 +109,7 @@ const orderProcessing: DemoWorkflow = {
     "Check inventory": ({ random, dayIndex, retryCount }) => {
       // An outage of the inventory service on days 15-17 makes it busy far more often.
       const outage = dayIndex >= 15 / 30 && dayIndex < 17.5 / 30;
-      const busy = random() < (outage ? 0.6 : 0.08) / (retryCount + 1);
+      const busy = random() < (outage ? 0.62 : 0.08 / (retryCount + 1));
       if (busy) return { ...lambdaError("InventoryServiceBusy", "inventory service is throttling requests (429)"), durationMs: between(random, 200, 900) };
       return { output: { Payload: { available: random() > 0.07, warehouse: pick(random, ["IAD-1", "PDX-2", "FRA-1"]) }, StatusCode: 200 }, durationMs: between(random, 120, 600) };
     },
@@ -169,10 +169,10 @@ const images = {
     "Process image": {
       Type: "Parallel",
       Branches: [
-        { StartAt: "Resize thumbnail", States: { "Resize thumbnail": { Type: "Task", Resource: lambdaArn("resize"), Parameters: { "key.$": "$.key", width: 200 }, Next: "Resize large" }, "Resize large": { Type: "Task", Resource: lambdaArn("resize"), Parameters: { "key.$": "$.key", width: 1600 }, End: true } } },
+        { StartAt: "Resize thumbnail", States: { "Resize thumbnail": { Type: "Task", Resource: lambdaArn("resize"), Parameters: { "key.$": "$.key", width: 200 }, ResultPath: "$.thumbnail", Next: "Resize large" }, "Resize large": { Type: "Task", Resource: lambdaArn("resize"), Parameters: { "key.$": "$.key", width: 1600 }, ResultPath: "$.large", End: true } } },
         { StartAt: "Compress", States: { Compress: { Type: "Task", Resource: lambdaArn("compress"), Parameters: { "key.$": "$.key", quality: 82 }, Retry: [{ ErrorEquals: ["Lambda.TooManyRequestsException"], IntervalSeconds: 1, MaxAttempts: 4, BackoffRate: 2 }], End: true } } },
       ],
-      ResultSelector: { "thumbnail.$": "$[0].url", "compressed.$": "$[1].url" },
+      ResultSelector: { "thumbnail.$": "$[0].thumbnail.url", "large.$": "$[0].large.url", "compressed.$": "$[1].url" },
       ResultPath: "$.renditions",
       Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "Mark failed" }],
       Next: "Store metadata",
