@@ -10,3 +10,4 @@ export * from "./dataflow";
 export * from "./timestamp";
 export * from "./json";
 export { hashHex, base64Encode, base64Decode, HASH_ALGORITHMS, type HashAlgorithm } from "./digest";
+export * from "./validate";
