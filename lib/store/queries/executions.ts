@@ -42,6 +42,8 @@ export interface ExecutionListRow {
   error: string | null;
   cause: string | null;
   failedState: string | null;
+  /** Where the failure started (the SQL form of lib/analysis rootFailure), when it differs from failedState. */
+  rootState: string | null;
   eventCount: number;
   transitions: number;
   retries: number;
@@ -85,7 +87,9 @@ function whereFor(kind: Kind, f: ExecutionListFilter): Where {
 }
 
 const SELECT = `SELECT e."id", e."arn", e."name", m."name" AS "stateMachine", m."type" AS "stateMachineType", e."versionId", e."status", e."startDate", e."stopDate", e."durationMs",
-  e."error", e."cause", e."failedState", e."eventCount", e."transitions", e."retries"
+  e."error", e."cause", e."failedState", e."eventCount", e."transitions", e."retries",
+  CASE WHEN e."status" IN ('FAILED', 'TIMED_OUT', 'ABORTED') THEN (SELECT v."stateName" FROM "StateVisit" v WHERE v."executionId" = e."id" AND v."status" IN ('FAILED', 'CAUGHT')
+    AND v."error" IS NOT NULL AND v."stateType" NOT IN ('Map', 'Parallel', 'Fail') ORDER BY v."seq" LIMIT 1) END AS "rootState"
   FROM "Execution" e JOIN "StateMachine" m ON m."id" = e."stateMachineId"`;
 
 function toRow(r: Record<string, unknown>): ExecutionListRow {
@@ -93,7 +97,7 @@ function toRow(r: Record<string, unknown>): ExecutionListRow {
     id: num(r.id), arn: String(r.arn), name: String(r.name), stateMachine: String(r.stateMachine), stateMachineType: String(r.stateMachineType),
     versionId: r.versionId === null ? null : num(r.versionId), status: String(r.status), startDate: msOrNull(r.startDate) ?? 0, stopDate: msOrNull(r.stopDate),
     durationMs: r.durationMs === null ? null : num(r.durationMs), error: (r.error as string | null) ?? null, cause: (r.cause as string | null) ?? null,
-    failedState: (r.failedState as string | null) ?? null, eventCount: num(r.eventCount), transitions: num(r.transitions), retries: num(r.retries),
+    failedState: (r.failedState as string | null) ?? null, rootState: (r.rootState as string | null) ?? null, eventCount: num(r.eventCount), transitions: num(r.transitions), retries: num(r.retries),
   };
 }
 

@@ -1,0 +1,49 @@
+// Import history files: multipart form data, one or more `file` parts. Each file is checked (zod
+// for the request, parseHistoryDocument for the history) before anything is stored; a bad file
+// gets a 4xx naming the file and the event.
+import { z } from "zod";
+import { HistoryParseError, parseHistoryDocument } from "@/lib/history/parse";
+import { ingestExecution } from "@/lib/store";
+import { getStore } from "@/lib/store/server";
+
+export const dynamic = "force-dynamic";
+
+const MAX_BYTES = 64 * 1024 * 1024;
+const Upload = z.object({
+  files: z.array(z.instanceof(File)).min(1, "attach at least one history file in a `file` field").max(200, "at most 200 files per request"),
+  stateMachine: z.string().trim().min(1).max(80).optional(),
+});
+
+export async function POST(req: Request) {
+  let form: FormData;
+  try {
+    form = await req.formData();
+  } catch {
+    return Response.json({ error: "expected multipart/form-data with `file` fields" }, { status: 400 });
+  }
+  const parsed = Upload.safeParse({ files: form.getAll("file").filter((f) => typeof f !== "string"), stateMachine: form.get("stateMachine") || undefined });
+  if (!parsed.success) return Response.json({ error: parsed.error.issues.map((i) => i.message).join("; ") }, { status: 400 });
+  const tooBig = parsed.data.files.find((f) => f.size > MAX_BYTES);
+  if (tooBig) return Response.json({ error: `${tooBig.name}: ${tooBig.size} bytes is over the ${MAX_BYTES} byte limit`, file: tooBig.name }, { status: 413 });
+  // Parse everything first: one bad file rejects the request before anything is written.
+  const documents = [];
+  const problems: Array<{ file: string; message: string; problems?: Array<{ index: number | null; message: string }> }> = [];
+  for (const file of parsed.data.files) {
+    try {
+      documents.push({ file: file.name, doc: parseHistoryDocument(await file.text(), file.name) });
+    } catch (err) {
+      problems.push(err instanceof HistoryParseError ? { file: file.name, message: err.message, problems: err.problems.slice(0, 20) } : { file: file.name, message: `${file.name}: ${(err as Error).message}` });
+    }
+  }
+  if (problems.length) return Response.json({ error: problems.map((p) => p.message).join("\n"), files: problems }, { status: 422 });
+  const store = await getStore();
+  const results = [];
+  for (const { file, doc } of documents) {
+    const outcome = await ingestExecution(store.driver, {
+      events: doc.events, execution: doc.execution, definition: doc.definition, source: "file",
+      stateMachine: { name: parsed.data.stateMachine }, fallbackName: file.replace(/\.json$/i, ""),
+    });
+    results.push({ file, ...outcome });
+  }
+  return Response.json({ imported: results });
+}
