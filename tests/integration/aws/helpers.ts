@@ -1,0 +1,41 @@
+// Shared set-up for the AWS integration tests: the local endpoint on 127.0.0.1 and unmodified
+// SDK clients pointed at it.
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { SFNClient } from "@aws-sdk/client-sfn";
+
+export const TEST_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" };
+export const ROLE_ARN = "arn:aws:iam::123456789012:role/statelens-test";
+
+/** The SDK's default credential chain reads these; the endpoint accepts any. */
+export function useTestCredentials(): void {
+  process.env.AWS_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey;
+  process.env.AWS_REGION = "us-east-1";
+}
+
+export function sfnClient(url: string): SFNClient {
+  // disableHostPrefix: StartSyncExecution would otherwise go to sync-127.0.0.1.
+  return new SFNClient({ endpoint: url, region: "us-east-1", credentials: TEST_CREDENTIALS, disableHostPrefix: true, maxAttempts: 1 });
+}
+
+export function logsClient(url: string): CloudWatchLogsClient {
+  return new CloudWatchLogsClient({ endpoint: url, region: "us-east-1", credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+}
+
+export const passDefinition = (states = 3) =>
+  JSON.stringify({
+    StartAt: "S0",
+    States: Object.fromEntries(
+      Array.from({ length: states }, (_, i) => [`S${i}`, i === states - 1 ? { Type: "Pass", Result: { step: i }, ResultPath: `$.s${i}`, End: true } : { Type: "Pass", Result: { step: i }, ResultPath: `$.s${i}`, Next: `S${i + 1}` }]),
+    ),
+  });
+
+export async function waitFor<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
