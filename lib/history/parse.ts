@@ -53,12 +53,17 @@ type Raw = Record<string, unknown>;
 const isObject = (v: unknown): v is Raw => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Parses a timestamp as AWS tools print it: ISO 8601 text, epoch seconds (API wire) or epoch ms. */
+const MAX_DATE_MS = 8.64e15; // the range of a JavaScript Date
+
 export function parseTimestamp(value: unknown): number | null {
-  if (typeof value === "number" && Number.isFinite(value)) return value < 1e11 ? Math.round(value * 1000) : Math.round(value);
+  if (typeof value === "number" && Number.isFinite(value)) {
+    const ms = Math.abs(value) < 1e11 ? Math.round(value * 1000) : Math.round(value);
+    return Math.abs(ms) <= MAX_DATE_MS ? ms : null;
+  }
   if (typeof value === "string" && value.trim() !== "") {
     if (/^\d+(\.\d+)?$/.test(value)) return parseTimestamp(Number(value));
     const ms = Date.parse(value);
-    return Number.isNaN(ms) ? null : ms;
+    return Number.isNaN(ms) || Math.abs(ms) > MAX_DATE_MS ? null : ms;
   }
   if (value instanceof Date && !Number.isNaN(value.getTime())) return value.getTime();
   return null;
@@ -71,6 +76,19 @@ export function formatCliTimestamp(ms: number): string {
 
 function toPayloadText(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** Details fields whose type AWS fixes; a document with another type there is malformed. */
+const STRING_FIELDS = new Set(["name", "resource", "resourceType", "region", "error", "mapRunArn", "state", "location", "workerName"]);
+const NUMBER_FIELDS = new Set(["index", "length", "timeoutInSeconds", "heartbeatInSeconds", "redriveCount"]);
+
+function badField(details: Raw): string | null {
+  for (const [k, v] of Object.entries(details)) {
+    if (v === null || v === undefined) continue;
+    if (STRING_FIELDS.has(k) && typeof v !== "string") return `'${k}' must be a string`;
+    if (NUMBER_FIELDS.has(k) && (typeof v !== "number" || !Number.isFinite(v))) return `'${k}' must be a number`;
+  }
+  return null;
 }
 
 /** Normalises one raw event; pushes problems instead of throwing so all are reported at once. */
@@ -113,6 +131,11 @@ function readEvent(raw: unknown, index: number, problems: Array<{ index: number;
       if (PAYLOAD_FIELDS.has(dk) && dv !== undefined && dv !== null) details[dk] = toPayloadText(dv);
       else if (dk === "assignedVariables" && isObject(dv)) details[dk] = Object.fromEntries(Object.entries(dv).map(([n, v]) => [n, toPayloadText(v)]));
       else details[dk] = dv;
+    }
+    const bad = badField(details);
+    if (bad) {
+      problems.push({ index, message: `field '${key}.${bad.slice(1)} (id ${idRaw})` });
+      return null;
     }
     if (expectedKey === key) (event as Raw)[key] = details;
     else if (!isKnownEventType(raw.type)) event.unknownDetails = { key, value: details };

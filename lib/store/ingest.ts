@@ -7,6 +7,7 @@ import { summarizeHistory } from "@/lib/history/summary";
 import { detailsOf, type HistoryEvent, type StateMachineType } from "@/lib/history/types";
 import { extractStateVisits } from "@/lib/reconstruct/visits";
 import type { SqlDriver, SqlTx, SqlValue } from "./driver";
+import { maskIngestInput } from "./mask";
 
 export type SourceKind = "file" | "aws" | "logs" | "engine";
 
@@ -94,6 +95,7 @@ const VISIT_PG_TYPES = ["int", "int", "int", "text", "text", "text", "int", "int
 
 /** Stores one execution and its history. Safe to call again with the same or a longer history. */
 export async function ingestExecution(driver: SqlDriver, input: IngestInput): Promise<IngestOutcome> {
+  input = maskIngestInput(input); // STATELENS_MASK_PATHS: sensitive values are never stored
   if (!input.events.length) throw new Error("a history needs at least one event");
   const kind = driver.kind;
   const ids = identify(input);

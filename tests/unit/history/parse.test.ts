@@ -109,3 +109,23 @@ describe("toCliHistory", () => {
     expect(out.events[0].timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/);
   });
 });
+
+describe("malformed details", () => {
+  it("rejects a state name that is not a string", () => {
+    const doc = passChain().cli();
+    (doc.events[1].stateEnteredEventDetails as Record<string, unknown>).name = ["Start"];
+    expect(problemOf(doc)).toMatch(/event #1: field 'stateEnteredEventDetails.name' must be a string \(id 2\)/);
+  });
+
+  it("rejects a Map iteration index that is not a number", () => {
+    const doc = passChain().cli();
+    doc.events.splice(2, 0, { id: 3, previousEventId: 2, timestamp: "2026-03-01T12:00:00Z", type: "MapIterationStarted", mapIterationStartedEventDetails: { name: "M", index: "7" } });
+    doc.events.forEach((e, i) => { e.id = i + 1; });
+    expect(problemOf(doc)).toMatch(/'mapIterationStartedEventDetails.index' must be a number/);
+  });
+
+  it("rejects timestamps outside the range of a date", () => {
+    expect(parseTimestamp(1e20)).toBeNull();
+    expect(parseTimestamp("+275760-09-14T00:00:00.001Z")).toBeNull();
+  });
+});
