@@ -1,12 +1,14 @@
 // Keeps the endpoint's state in the statelens store, so a restarted `serve-aws` still knows its
 // state machines (EndpointStateMachine) and serves the executions it ran (Execution rows with
 // source "engine", histories included). Writes are serialised and never block an API answer.
-import { ingestExecution, loadHistory, type Store } from "@/lib/store";
+import {
+  activeEndpointStateMachines, deleteEndpointStateMachine, type EndpointExecutionRecord, endpointExecutions, ingestExecution, loadHistory, mapRunExecutions,
+  mapRunsOfExecution, saveEndpointStateMachine, type Store, upsertMapRun,
+} from "@/lib/store";
 import type { ExecutionDescription, MapRunRecord } from "@/lib/engine";
 import type { ExecutionStatus, HistoryEvent } from "@/lib/history/types";
 import { describeEntry, eventsOf, type ExecutionEntry, type ImportedMapRun, type LoggingConfiguration, type StateMachineEntry } from "./registry";
 
-type ExecutionRow = Awaited<ReturnType<Store["prisma"]["execution"]["findMany"]>>[number] & { stateMachine: { arn: string } };
 import type { MapRunDescription, StepFunctionsService } from "./sfn-api";
 
 export interface SavedMapRun {
@@ -31,15 +33,15 @@ export function storePersistence(store: Store, onError: (err: unknown) => void =
   };
   return {
     saveStateMachine(sm) {
-      const data = {
-        name: sm.name, type: sm.type, definition: sm.definition, roleArn: sm.roleArn, loggingConfiguration: JSON.stringify(sm.loggingConfiguration),
-        tracingConfiguration: JSON.stringify(sm.tracingConfiguration), description: sm.description ?? null, revisionId: sm.revisionId,
-        status: "ACTIVE", creationDate: new Date(sm.creationDate), updateDate: sm.updateDate === undefined ? null : new Date(sm.updateDate),
+      const record = {
+        arn: sm.arn, name: sm.name, type: sm.type, definition: sm.definition, roleArn: sm.roleArn, loggingConfiguration: sm.loggingConfiguration,
+        tracingConfiguration: sm.tracingConfiguration, description: sm.description ?? null, revisionId: sm.revisionId,
+        creationDate: new Date(sm.creationDate), updateDate: sm.updateDate === undefined ? null : new Date(sm.updateDate),
       };
-      enqueue(() => store.prisma.endpointStateMachine.upsert({ where: { arn: sm.arn }, create: { arn: sm.arn, ...data }, update: data }));
+      enqueue(() => saveEndpointStateMachine(store, record));
     },
     deleteStateMachine(arn) {
-      enqueue(() => store.prisma.endpointStateMachine.deleteMany({ where: { arn } }));
+      enqueue(() => deleteEndpointStateMachine(store, arn));
     },
     saveExecution(entry, mapRuns) {
       enqueue(async () => {
@@ -61,12 +63,11 @@ export function storePersistence(store: Store, onError: (err: unknown) => void =
         }
         for (const run of mapRuns) {
           const d = run.description;
-          const data = {
-            executionArn: d.executionArn, stateMachineArn: run.stateMachineArn, status: d.status, startDate: new Date(d.startDate), stopDate: d.stopDate === undefined ? null : new Date(d.stopDate),
-            maxConcurrency: d.maxConcurrency, toleratedFailurePercentage: d.toleratedFailurePercentage, toleratedFailureCount: d.toleratedFailureCount,
-            itemCounts: JSON.stringify(d.itemCounts), executionCounts: JSON.stringify(d.executionCounts), redriveCount: d.redriveCount,
-          };
-          await store.prisma.mapRun.upsert({ where: { arn: d.mapRunArn }, create: { arn: d.mapRunArn, ...data }, update: data });
+          await upsertMapRun(store, {
+            mapRunArn: d.mapRunArn, executionArn: d.executionArn, stateMachineArn: run.stateMachineArn, status: d.status, startDate: new Date(d.startDate),
+            stopDate: d.stopDate === undefined ? null : new Date(d.stopDate), maxConcurrency: d.maxConcurrency, toleratedFailurePercentage: d.toleratedFailurePercentage,
+            toleratedFailureCount: d.toleratedFailureCount, itemCounts: d.itemCounts, executionCounts: d.executionCounts, redriveCount: d.redriveCount,
+          });
         }
       });
     },
@@ -76,30 +77,27 @@ export function storePersistence(store: Store, onError: (err: unknown) => void =
 
 /** Loads the state machines and finished top-level executions a previous run persisted. */
 export async function restoreEndpoint(store: Store, sfn: StepFunctionsService): Promise<{ stateMachines: number; executions: number }> {
-  const machines = await store.prisma.endpointStateMachine.findMany({ where: { status: "ACTIVE" } });
+  const machines = await activeEndpointStateMachines(store);
   for (const m of machines) {
     sfn.registry.stateMachines.set(m.arn, {
       arn: m.arn, name: m.name, type: m.type === "EXPRESS" ? "EXPRESS" : "STANDARD", definition: m.definition, roleArn: m.roleArn,
-      loggingConfiguration: m.loggingConfiguration ? (JSON.parse(m.loggingConfiguration) as LoggingConfiguration) : { level: "OFF", includeExecutionData: false },
-      tracingConfiguration: m.tracingConfiguration ? (JSON.parse(m.tracingConfiguration) as { enabled: boolean }) : { enabled: false },
+      loggingConfiguration: (m.loggingConfiguration as LoggingConfiguration | null) ?? { level: "OFF", includeExecutionData: false },
+      tracingConfiguration: (m.tracingConfiguration as { enabled: boolean } | null) ?? { enabled: false },
       ...(m.description ? { description: m.description } : {}),
       creationDate: m.creationDate.getTime(), ...(m.updateDate ? { updateDate: m.updateDate.getTime() } : {}), revisionId: m.revisionId,
     });
   }
-  const rows = await store.prisma.execution.findMany({
-    where: { source: "engine", mapRunArn: null, stateMachine: { arn: { in: machines.map((m) => m.arn) } } },
-    include: { stateMachine: true, version: true },
-  });
+  const rows = await endpointExecutions(store, machines.map((m) => m.arn));
   for (const r of rows) {
     const description = descriptionOf(r);
     const events = await loadHistory(store.driver, r.id);
-    const entry = sfn.importExecution({ stateMachineArn: r.stateMachine.arn, definition: r.version?.definition ?? "{}", events, description });
+    const entry = sfn.importExecution({ stateMachineArn: r.stateMachine.arn, definition: r.definition ?? "{}", events, description });
     entry.imported!.mapRuns = await restoreMapRuns(store, entry, events);
   }
   return { stateMachines: machines.length, executions: rows.length };
 }
 
-function descriptionOf(r: ExecutionRow): ExecutionDescription {
+function descriptionOf(r: EndpointExecutionRecord): ExecutionDescription {
   return {
     executionArn: r.arn, stateMachineArn: r.stateMachine.arn, name: r.name, status: r.status as ExecutionStatus, startDate: r.startDate.getTime(),
     input: r.input ?? "{}", inputDetails: { included: true },
@@ -117,22 +115,22 @@ export function mapStateNameOf(events: readonly HistoryEvent[], mapRunArn: strin
 }
 
 async function restoreMapRuns(store: Store, parent: ExecutionEntry, parentEvents: HistoryEvent[]): Promise<ImportedMapRun[]> {
-  const runs = await store.prisma.mapRun.findMany({ where: { executionArn: parent.executionArn }, orderBy: { startDate: "asc" } });
+  const runs = await mapRunsOfExecution(store, parent.executionArn);
   const out: ImportedMapRun[] = [];
   for (const run of runs) {
-    const rows = await store.prisma.execution.findMany({ where: { mapRunArn: run.arn }, include: { stateMachine: true, version: true }, orderBy: { name: "asc" } });
+    const rows = await mapRunExecutions(store, run.mapRunArn);
     const children: ExecutionEntry[] = [];
     for (const r of rows) {
       children.push({
         executionArn: r.arn, type: r.stateMachine.type === "EXPRESS" ? "EXPRESS" : "STANDARD", inputText: r.input ?? "{}",
-        machine: { ...parent.machine, stateMachineArn: r.stateMachine.arn, name: r.stateMachine.name, definition: r.version?.definition ?? "{}", mapRunArn: run.arn, label: r.stateMachine.arn.split("/").pop() ?? "" },
+        machine: { ...parent.machine, stateMachineArn: r.stateMachine.arn, name: r.stateMachine.name, definition: r.definition ?? "{}", mapRunArn: run.mapRunArn, label: r.stateMachine.arn.split("/").pop() ?? "" },
         imported: { events: await loadHistory(store.driver, r.id), description: descriptionOf(r) },
       });
     }
-    const counts = run.itemCounts ? (JSON.parse(run.itemCounts) as { total?: number; succeeded?: number; failed?: number; aborted?: number }) : {};
+    const counts = (run.itemCounts as { total?: number; succeeded?: number; failed?: number; aborted?: number } | null) ?? {};
     out.push({
       record: {
-        mapRunArn: run.arn, stateName: mapStateNameOf(parentEvents, run.arn) ?? "", status: run.status as MapRunRecord["status"], executions: [],
+        mapRunArn: run.mapRunArn, stateName: mapStateNameOf(parentEvents, run.mapRunArn) ?? "", status: run.status as MapRunRecord["status"], executions: [],
         itemCounts: { total: counts.total ?? children.length, succeeded: counts.succeeded ?? 0, failed: counts.failed ?? 0, aborted: counts.aborted ?? 0 },
       },
       children,

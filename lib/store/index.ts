@@ -37,3 +37,10 @@ export { resolveDatabase, describeDatabase } from "./config";
 export { migrate } from "./migrate";
 export { ingestExecution, type IngestInput, type IngestOutcome } from "./ingest";
 export { findExecution, loadHistory } from "./history";
+export {
+  executionStatuses, runningExecutionArns, markIncomplete, upsertMapRun, type DescribedMapRun, readSyncCursor, writeSyncCursor, type SyncCursorKey,
+} from "./sync";
+export {
+  saveEndpointStateMachine, deleteEndpointStateMachine, activeEndpointStateMachines, type EndpointStateMachineRecord,
+  endpointExecutions, mapRunExecutions, type EndpointExecutionRecord, mapRunsOfExecution, type StoredMapRun,
+} from "./endpoint";

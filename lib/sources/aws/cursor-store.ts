@@ -2,7 +2,7 @@
 // checked against the store by ARN before it is fetched, so a lost or stale cursor costs only
 // listing time. The cursor lets a sync stop listing at executions an earlier complete pass stored.
 import { z } from "zod";
-import type { Store } from "@/lib/store";
+import { readSyncCursor, type Store, writeSyncCursor } from "@/lib/store";
 
 /** Every execution of the state machine that closed before `closedBefore` (epoch ms) is stored. */
 export const AwsCursorSchema = z.object({ closedBefore: z.number().int().nonnegative() });
@@ -51,19 +51,7 @@ export async function readLogsCursor(store: SyncCursorStore, key: CursorKey): Pr
 /** Cursors in the store's SyncCursor table, so an interrupted sync resumes where the last complete pass ended. */
 export function storeCursors(store: Store): SyncCursorStore {
   return {
-    async get(key) {
-      const row = await store.prisma.syncCursor.findUnique({ where: { source_endpoint_scope: key } });
-      if (!row) return undefined;
-      try {
-        return JSON.parse(row.position) as unknown;
-      } catch {
-        return undefined;
-      }
-    },
-    async put(key, position) {
-      const text = JSON.stringify(position);
-      const updatedAt = new Date();
-      await store.prisma.syncCursor.upsert({ where: { source_endpoint_scope: key }, create: { ...key, position: text, updatedAt }, update: { position: text, updatedAt } });
-    },
+    get: (key) => readSyncCursor(store, key),
+    put: (key, position) => writeSyncCursor(store, key, position),
   };
 }

@@ -1,7 +1,9 @@
 // Where fetched executions go. The sync asks the sink which executions are already stored (and
 // closed) before fetching anything, and hands each complete execution over in one call.
 import type { DescribeMapRunCommandOutput } from "@aws-sdk/client-sfn";
-import { ingestExecution, type IngestInput, type IngestOutcome, type Store } from "@/lib/store";
+import {
+  type DescribedMapRun, executionStatuses, ingestExecution, type IngestInput, type IngestOutcome, markIncomplete, runningExecutionArns, type Store, upsertMapRun,
+} from "@/lib/store";
 import { Limiter } from "./limiter";
 
 export interface ExecutionSink {
@@ -30,39 +32,28 @@ export function storeSink(store: Store): ExecutionSink {
     }
   };
   return {
-    async storedStatus(arns) {
-      const out = new Map<string, string>();
-      for (let i = 0; i < arns.length; i += 500) {
-        const rows = await store.prisma.execution.findMany({ where: { arn: { in: arns.slice(i, i + 500) } }, select: { arn: true, status: true } });
-        for (const r of rows) out.set(r.arn, r.status);
-      }
-      return out;
-    },
-    async runningExecutions(stateMachineArns) {
-      if (!stateMachineArns.length) return [];
-      const rows = await store.prisma.execution.findMany({
-        where: { status: "RUNNING", source: { in: ["aws", "logs"] }, stateMachine: { arn: { in: stateMachineArns } } },
-        select: { arn: true },
-      });
-      return rows.map((r) => r.arn);
-    },
+    storedStatus: (arns) => executionStatuses(store, arns),
+    runningExecutions: (stateMachineArns) => runningExecutionArns(store, stateMachineArns),
     ingest: (input, incomplete) =>
       writes.run(async () => {
         const result = await ingestOnce(input);
-        if (result.outcome !== "unchanged" && incomplete) {
-          await store.prisma.execution.update({ where: { id: result.executionId }, data: { historyComplete: false, incompleteReason: incomplete } });
-        }
+        if (result.outcome !== "unchanged" && incomplete) await markIncomplete(store, result.executionId, incomplete);
         return result;
       }),
     async mapRun(run, stateMachineArn) {
-      const data = {
-        executionArn: run.executionArn ?? "", stateMachineArn, status: run.status ?? "RUNNING",
-        startDate: run.startDate ?? new Date(0), stopDate: run.stopDate ?? null,
-        maxConcurrency: run.maxConcurrency ?? 0, toleratedFailurePercentage: run.toleratedFailurePercentage ?? 0, toleratedFailureCount: Number(run.toleratedFailureCount ?? 0),
-        itemCounts: run.itemCounts ? JSON.stringify(run.itemCounts) : null, executionCounts: run.executionCounts ? JSON.stringify(run.executionCounts) : null,
-        redriveCount: run.redriveCount ?? 0,
-      };
-      await writes.run(() => store.prisma.mapRun.upsert({ where: { arn: run.mapRunArn! }, create: { arn: run.mapRunArn!, ...data }, update: data }));
+      const record = describedMapRun(run, stateMachineArn);
+      await writes.run(() => upsertMapRun(store, record));
     },
+  };
+}
+
+/** DescribeMapRun's answer as the store keeps it (absent fields as AWS defaults them). */
+function describedMapRun(run: DescribeMapRunCommandOutput, stateMachineArn: string): DescribedMapRun {
+  return {
+    mapRunArn: run.mapRunArn!, executionArn: run.executionArn ?? "", stateMachineArn, status: run.status ?? "RUNNING",
+    startDate: run.startDate ?? new Date(0), stopDate: run.stopDate ?? null,
+    maxConcurrency: run.maxConcurrency ?? 0, toleratedFailurePercentage: run.toleratedFailurePercentage ?? 0, toleratedFailureCount: Number(run.toleratedFailureCount ?? 0),
+    itemCounts: run.itemCounts ?? null, executionCounts: run.executionCounts ?? null,
+    redriveCount: run.redriveCount ?? 0,
   };
 }
