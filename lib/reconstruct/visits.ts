@@ -64,14 +64,57 @@ const TASK_PROGRESS_EVENTS: ReadonlySet<string> = new Set(["TaskStarted", "TaskS
 export function failureOf(event: HistoryEvent): { error: string | null; cause: string | null } | null {
   const member = ATTEMPT_FAILURE_EVENTS.get(event.type) ?? (event.type === "EvaluationFailed" ? "evaluationFailedEventDetails" : event.type === "MapRunFailed" ? "mapRunFailedEventDetails" : null);
   if (!member) return null;
-  const details = (event as Record<string, unknown>)[member] as { error?: string; cause?: string } | undefined;
-  const error = details?.error ?? (event.type.endsWith("TimedOut") ? "States.Timeout" : null);
-  return { error, cause: details?.cause ?? null };
+  const details = (event as Record<string, unknown>)[member] as { error?: unknown; cause?: unknown } | undefined;
+  const error = textOf(details?.error) ?? (event.type.endsWith("TimedOut") ? "States.Timeout" : null);
+  return { error, cause: textOf(details?.cause) };
 }
 
-interface Scope {
+/** An error or cause as text (AWS records text; some tools hand over the parsed JSON). */
+export function textOf(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** Where visits live: the execution, one Map iteration, or one Parallel branch. */
+export interface TraceScope {
+  id: number;
+  kind: "execution" | "iteration" | "branch";
+  /** The Map or Parallel visit (null for the execution). */
   parentSeq: number | null;
+  /** Iteration index (MapIterationStarted.index) or branch number in order of start. */
+  index: number;
+  /** Which run of the container (a retried Map/Parallel runs again): 1, 2, ... */
+  run: number;
   path: string;
+  /** MapIterationStarted, or the ParallelStateStarted the branch began from. */
+  startedEventId: number | null;
+  /** MapIterationSucceeded/Failed/Aborted (iterations only). */
+  endedEventId: number | null;
+  endedType: string | null;
+  /** Visits in entry order. */
+  visits: number[];
+}
+
+export interface ExecutionOutcome {
+  status: "RUNNING" | "SUCCEEDED" | "FAILED" | "ABORTED" | "TIMED_OUT";
+  error: string | null;
+  cause: string | null;
+  /** The event that ended the execution (0 while running). */
+  eventId: number;
+  at: number;
+}
+
+/** The history attributed: visits, the scopes they live in, and each event's owner. */
+export interface HistoryTrace {
+  visits: StateVisitRecord[];
+  scopes: TraceScope[];
+  /** The scope each visit lives in. */
+  visitScope: number[];
+  /** Per visit, the indexes (into `events`) of its events after *StateEntered, in order. */
+  eventsOf: number[][];
+  /** Indexes of events attributed to no visit (execution events, and any event that fits nowhere). */
+  executionEvents: number[];
+  execution: ExecutionOutcome;
 }
 
 interface Working extends StateVisitRecord {
@@ -85,6 +128,7 @@ interface Working extends StateVisitRecord {
   aborted: boolean;
   scope: number;
   branchesStarted: number;
+  runsStarted: number;
 }
 
 /** Ids are 1..n in every real history; a sparse numbering falls back to a Map. */
@@ -100,15 +144,21 @@ function makeIdTable(events: readonly HistoryEvent[]): { get(id: number): number
 
 /** Extracts one record per state entered. `events` must be sorted by id (parseHistoryDocument does so). */
 export function extractStateVisits(events: readonly HistoryEvent[]): StateVisitRecord[] {
+  return traceHistory(events).visits;
+}
+
+/** Attributes every event to a visit and every visit to a scope. `events` sorted by id. */
+export function traceHistory(events: readonly HistoryEvent[]): HistoryTrace {
   const visits: Working[] = [];
-  const scopes: Scope[] = [{ parentSeq: null, path: "" }];
+  const scopes: TraceScope[] = [{ id: 0, kind: "execution", parentSeq: null, index: 0, run: 1, path: "", startedEventId: null, endedEventId: null, endedType: null, visits: [] }];
+  const eventsOf: number[][] = [];
+  const executionEvents: number[] = [];
+  const iterationScope = new Map<number, Map<number, number>>(); // map seq -> index -> latest scope
   const visitOf = makeIdTable(events); // event id -> visit seq (-1: execution level)
   const scopeOf = makeIdTable(events); // event id -> scope a *StateEntered caused by it lives in
-  const typeOf = new Map<number, string>();
+  const indexOf = makeIdTable(events); // event id -> index in events
   const unclosed = new Set<number>(); // insertion order = entry order
-  let execution: { status: "RUNNING" | "SUCCEEDED" | "FAILED" | "ABORTED" | "TIMED_OUT"; error: string | null; cause: string | null; eventId: number; at: number } = {
-    status: "RUNNING", error: null, cause: null, eventId: 0, at: 0,
-  };
+  let execution: ExecutionOutcome = { status: "RUNNING", error: null, cause: null, eventId: 0, at: 0 };
 
   const up = (start: number, accept: (v: Working) => boolean): number => {
     for (let v = start; v >= 0; v = visits[v].parentSeq ?? -1) if (accept(visits[v])) return v;
@@ -141,8 +191,9 @@ export function extractStateVisits(events: readonly HistoryEvent[]): StateVisitR
     }
   };
 
-  for (const e of events) {
-    typeOf.set(e.id, e.type);
+  for (let ei = 0; ei < events.length; ei++) {
+    const e = events[ei];
+    indexOf.set(e.id, ei);
     const pv = e.previousEventId === 0 ? -1 : visitOf.get(e.previousEventId);
     const pScope = e.previousEventId === 0 ? 0 : Math.max(0, scopeOf.get(e.previousEventId));
     let owner = pv;
@@ -150,11 +201,16 @@ export function extractStateVisits(events: readonly HistoryEvent[]): StateVisitR
 
     const enteredType = ENTERED_TYPE.get(e.type);
     if (enteredType !== undefined) {
-      const causeType = typeOf.get(e.previousEventId);
+      const causeIndex = e.previousEventId === 0 ? -1 : indexOf.get(e.previousEventId);
+      const causeType = causeIndex >= 0 ? events[causeIndex].type : undefined;
       const cause = pv >= 0 ? visits[pv] : null;
       if (causeType === "ParallelStateStarted" && cause) {
-        scopes.push({ parentSeq: cause.seq, path: joinPath(cause.path, `${cause.stateName}[${cause.branchesStarted++}]`) });
-        scope = scopes.length - 1;
+        const index = cause.branchesStarted++;
+        scope = scopes.length;
+        scopes.push({
+          id: scope, kind: "branch", parentSeq: cause.seq, index, run: cause.attempts, path: joinPath(cause.path, `${cause.stateName}[${index}]`),
+          startedEventId: e.previousEventId, endedEventId: null, endedType: null, visits: [],
+        });
       } else if (causeType === "MapIterationStarted") {
         scope = pScope;
       }
@@ -163,9 +219,11 @@ export function extractStateVisits(events: readonly HistoryEvent[]): StateVisitR
       visits.push({
         seq, parentSeq: scopes[scope].parentSeq, path: scopes[scope].path, stateName: details?.name ?? "", stateType: enteredType,
         enteredEventId: e.id, exitedEventId: null, enteredAt: e.timestamp, exitedAt: null, status: "RUNNING",
-        attempts: 1, error: null, cause: null, live: true, closed: false, lastFailed: false, attemptOpen: false, aborted: false, scope, branchesStarted: 0,
+        attempts: 1, error: null, cause: null, live: true, closed: false, lastFailed: false, attemptOpen: false, aborted: false, scope, branchesStarted: 0, runsStarted: 0,
       });
       unclosed.add(seq);
+      eventsOf.push([]);
+      scopes[scope].visits.push(seq);
       if (enteredType === "Fail") {
         const v = visits[seq];
         v.exitedEventId = e.id;
@@ -221,6 +279,8 @@ export function extractStateVisits(events: readonly HistoryEvent[]): StateVisitR
     } else if (e.type === "EvaluationFailed") {
       const name = e.evaluationFailedEventDetails?.state;
       owner = up(pv, (v) => !v.closed && (name === undefined || v.stateName === name));
+      // AWS records EvaluationFailed with previousEventId 0: find the state by name.
+      if (owner < 0 && name !== undefined) owner = latestUnclosed(visits, unclosed, (v) => v.stateName === name);
       if (owner >= 0) {
         const f = failureOf(e);
         endWithFailure(visits[owner], e, f?.error ?? null, f?.cause ?? null);
@@ -230,7 +290,8 @@ export function extractStateVisits(events: readonly HistoryEvent[]): StateVisitR
       owner = up(pv, (v) => v.stateType === type && !v.closed);
       if (owner >= 0) {
         const v = visits[owner];
-        if (v.lastFailed) v.attempts++; // a retry re-emits *StateStarted without re-entering
+        // A retry re-emits *StateStarted without re-entering (and without *StateFailed before it).
+        if (v.runsStarted++ > 0) v.attempts++;
         v.lastFailed = false;
         v.live = true;
         v.error = v.cause = null;
@@ -242,13 +303,31 @@ export function extractStateVisits(events: readonly HistoryEvent[]): StateVisitR
       if (owner >= 0 && e.type === "MapIterationStarted") {
         const v = visits[owner];
         const index = e.mapIterationStartedEventDetails?.index ?? 0;
-        scopes.push({ parentSeq: owner, path: joinPath(v.path, `${v.stateName}[${index}]`) });
+        const id = scopes.length;
+        scopes.push({
+          id, kind: "iteration", parentSeq: owner, index, run: v.attempts, path: joinPath(v.path, `${v.stateName}[${index}]`),
+          startedEventId: e.id, endedEventId: null, endedType: null, visits: [],
+        });
+        let byIndex = iterationScope.get(owner);
+        if (!byIndex) iterationScope.set(owner, (byIndex = new Map()));
+        byIndex.set(index, id);
+        eventsOf[owner].push(ei);
         visitOf.set(e.id, owner);
-        scopeOf.set(e.id, scopes.length - 1);
+        scopeOf.set(e.id, id);
         continue;
+      }
+      if (owner >= 0) {
+        const index = (e.mapIterationSucceededEventDetails ?? e.mapIterationFailedEventDetails ?? e.mapIterationAbortedEventDetails)?.index;
+        const id = iterationScope.get(owner)?.get(index ?? -1);
+        if (id !== undefined && scopes[id].endedEventId === null) {
+          scopes[id].endedEventId = e.id;
+          scopes[id].endedType = e.type;
+        }
       }
     } else if (e.type.startsWith("MapState") || e.type.startsWith("MapRun")) {
       owner = up(pv, (v) => v.stateType === "Map" && v.live);
+      // A Map that failed evaluating its own fields (EvaluationFailed) is no longer live.
+      if (owner < 0 && e.type === "MapStateFailed") owner = up(pv, (v) => v.stateType === "Map" && !v.closed);
       if (owner >= 0 && (e.type === "MapStateFailed" || e.type === "MapRunFailed")) {
         const v = visits[owner];
         const f = failureOf(e);
@@ -257,6 +336,7 @@ export function extractStateVisits(events: readonly HistoryEvent[]): StateVisitR
       }
     } else if (e.type.startsWith("ParallelState")) {
       owner = up(pv, (v) => v.stateType === "Parallel" && v.live);
+      if (owner < 0 && e.type === "ParallelStateFailed") owner = up(pv, (v) => v.stateType === "Parallel" && !v.closed);
       if (owner >= 0 && e.type === "ParallelStateFailed") {
         const v = visits[owner];
         endWithFailure(v, e, v.error, v.cause);
@@ -264,20 +344,30 @@ export function extractStateVisits(events: readonly HistoryEvent[]): StateVisitR
     } else if (e.type === "ExecutionSucceeded") {
       execution = { status: "SUCCEEDED", error: null, cause: null, eventId: e.id, at: e.timestamp };
     } else if (e.type === "ExecutionFailed") {
-      execution = { status: "FAILED", error: e.executionFailedEventDetails?.error ?? null, cause: e.executionFailedEventDetails?.cause ?? null, eventId: e.id, at: e.timestamp };
+      execution = { status: "FAILED", error: textOf(e.executionFailedEventDetails?.error), cause: textOf(e.executionFailedEventDetails?.cause), eventId: e.id, at: e.timestamp };
     } else if (e.type === "ExecutionTimedOut") {
-      execution = { status: "TIMED_OUT", error: e.executionTimedOutEventDetails?.error ?? "States.Timeout", cause: e.executionTimedOutEventDetails?.cause ?? null, eventId: e.id, at: e.timestamp };
+      execution = { status: "TIMED_OUT", error: textOf(e.executionTimedOutEventDetails?.error) ?? "States.Timeout", cause: textOf(e.executionTimedOutEventDetails?.cause), eventId: e.id, at: e.timestamp };
     } else if (e.type === "ExecutionAborted") {
-      execution = { status: "ABORTED", error: e.executionAbortedEventDetails?.error ?? null, cause: e.executionAbortedEventDetails?.cause ?? null, eventId: e.id, at: e.timestamp };
+      execution = { status: "ABORTED", error: textOf(e.executionAbortedEventDetails?.error), cause: textOf(e.executionAbortedEventDetails?.cause), eventId: e.id, at: e.timestamp };
     } else if (e.type === "ExecutionRedriven") {
       execution = { status: "RUNNING", error: null, cause: null, eventId: 0, at: 0 };
     }
-    if (owner >= 0) scope = visits[owner].scope;
+    if (owner >= 0) {
+      scope = visits[owner].scope;
+      eventsOf[owner].push(ei);
+    } else executionEvents.push(ei);
     visitOf.set(e.id, owner);
     scopeOf.set(e.id, scope);
   }
 
-  return visits.map((v) => finish(v, execution));
+  return {
+    visits: visits.map((v) => finish(v, execution, mayStillRun(v, visits, scopes, execution))),
+    scopes,
+    visitScope: visits.map((v) => v.scope),
+    eventsOf,
+    executionEvents,
+    execution,
+  };
 }
 
 function latestUnclosed(visits: Working[], unclosed: Set<number>, accept: (v: Working) => boolean): number {
@@ -290,23 +380,36 @@ function joinPath(parent: string, segment: string): string {
   return parent === "" ? segment : `${parent}/${segment}`;
 }
 
-function finish(
-  v: Working,
-  execution: { status: "RUNNING" | "SUCCEEDED" | "FAILED" | "ABORTED" | "TIMED_OUT"; error: string | null; cause: string | null; eventId: number; at: number },
-): StateVisitRecord {
+/**
+ * A Task whose try failed in a running execution may still be retried or caught: the record ends
+ * before AWS decided. Not so when its iteration already failed or its container finished.
+ */
+function mayStillRun(v: Working, visits: Working[], scopes: TraceScope[], execution: ExecutionOutcome): boolean {
+  if (execution.status !== "RUNNING" || v.closed || v.stateType === "Fail" || !v.lastFailed) return false;
+  if (scopes[v.scope].endedEventId !== null) return false;
+  for (let p = v.parentSeq; p !== null; p = visits[p].parentSeq) if (!visits[p].live) return false;
+  return true;
+}
+
+function finish(v: Working, execution: ExecutionOutcome, mayRun: boolean): StateVisitRecord {
   let status: VisitStatus;
   let { error, cause, exitedEventId, exitedAt } = v;
   if (v.closed) {
     // Aborted after its own failure (a failing Task in a Parallel branch): it failed.
     status = v.lastFailed ? (v.aborted ? "FAILED" : "CAUGHT") : v.aborted ? "ABORTED" : "SUCCEEDED";
+  } else if (mayRun) {
+    status = "RUNNING";
   } else if (v.stateType === "Fail" || v.lastFailed) {
     status = "FAILED";
     if (error === null && execution.status === "FAILED" && v.stateType !== "Fail") ({ error, cause } = execution);
   } else if (execution.status === "RUNNING") {
     status = "RUNNING";
+  } else if (execution.status === "SUCCEEDED") {
+    // Only a damaged record loses a state's *StateExited in an execution that succeeded.
+    status = "SUCCEEDED";
   } else {
     status = execution.status === "FAILED" ? "FAILED" : "ABORTED";
-    if (execution.status !== "SUCCEEDED") ({ error, cause } = execution);
+    ({ error, cause } = execution);
     exitedEventId = execution.eventId;
     exitedAt = execution.at;
   }
