@@ -5,6 +5,14 @@ import { registerDb } from "./commands/db";
 import { registerImport } from "./commands/import";
 import { registerExport } from "./commands/export";
 import { registerServe } from "./commands/serve";
+import { registerValidate } from "./commands/validate";
+import { registerDemoData } from "./commands/demo-data";
+import { registerRun } from "./commands/run";
+import { registerReconstruct } from "./commands/reconstruct";
+import { registerMocks } from "./commands/mocks";
+import { registerSync } from "./commands/sync";
+import { registerServeAws } from "./commands/serve-aws";
+import { registerPrune } from "./commands/prune";
 import { CliError } from "./commands/util";
 
 export function buildProgram(): Command {
@@ -17,6 +25,14 @@ export function buildProgram(): Command {
   registerImport(program);
   registerExport(program);
   registerServe(program);
+  registerSync(program);
+  registerServeAws(program);
+  registerValidate(program);
+  registerDemoData(program);
+  registerRun(program);
+  registerReconstruct(program);
+  registerMocks(program);
+  registerPrune(program);
   return program;
 }
 
