@@ -26,15 +26,8 @@ export interface RunOptions {
   name?: string;
   itemsDir?: string;
   realTime?: boolean;
-}
-
-/**
- * Called with the finished execution before the result is printed. The lead wires `--db` here
- * (store the history and run model via lib/store); null until then.
- */
-export let storeRunHook: ((execution: ExecutionHandle, options: RunOptions & Record<string, unknown>) => Promise<void>) | null = null;
-export function setStoreRunHook(hook: typeof storeRunHook): void {
-  storeRunHook = hook;
+  /** Also store the run in the database named by DATABASE_URL (it then appears in the dashboard). */
+  db?: boolean;
 }
 
 function usage(message: string): CliError {
@@ -156,9 +149,27 @@ export async function runCommand(definitionFile: string, options: RunOptions): P
   if (options.historyOut !== undefined) {
     fs.writeFileSync(options.historyOut, JSON.stringify(toCliHistory([...execution.events])) + "\n");
   }
-  if (storeRunHook) await storeRunHook(execution, options as RunOptions & Record<string, unknown>);
+  if (options.db) await storeRun(execution, readText(definitionFile, "definition"));
   const result = await execution.result();
   return { status: result.status, output: result.output === undefined ? null : result.output, error: result.error ?? null, cause: result.cause ?? null };
+}
+
+/** `--db`: the run goes through the same ingestion as any other source. */
+async function storeRun(execution: ExecutionHandle, definitionText: string): Promise<void> {
+  const { openStore, ingestExecution } = await import("../../lib/store");
+  const store = await openStore();
+  try {
+    const d = execution.describe();
+    await ingestExecution(store.driver, {
+      events: [...execution.events],
+      execution: { executionArn: d.executionArn, stateMachineArn: d.stateMachineArn, name: d.name, status: d.status, startDate: d.startDate, stopDate: d.stopDate, input: d.input, output: d.output, error: d.error, cause: d.cause },
+      definition: definitionText,
+      source: "engine",
+      stateMachine: { arn: d.stateMachineArn, type: execution.type },
+    });
+  } finally {
+    await store.close();
+  }
 }
 
 export function registerRun(program: Command): void {
@@ -176,6 +187,7 @@ export function registerRun(program: Command): void {
     .option("--name <name>", "execution name")
     .option("--items-dir <dir>", "a local directory standing in for S3 (ItemReader/ResultWriter): <dir>/<Bucket>/<Key>")
     .option("--real-time", "wait in real time instead of on the virtual clock")
+    .option("--db", "also store the run in the database (DATABASE_URL) so the dashboard shows it")
     .action(async (definitionFile: string, options: RunOptions) => {
       const summary = await runCommand(definitionFile, options);
       process.stdout.write(JSON.stringify(summary) + "\n");

@@ -59,9 +59,12 @@ export function awaitTaskOutcome(
     if (submits) onSubmitted({});
     return value;
   };
+  // An answer that says how long the attempt ran is recorded that much later (see TaskOutcome).
+  const delayOf = (value: TaskOutcome): number => ("durationMs" in value && typeof value.durationMs === "number" && value.durationMs > 0 ? value.durationMs : 0);
+  let immediate: TaskOutcome | null = null;
   if (!(answer instanceof Promise)) {
-    const now = settleNow(answer);
-    if (now) return now; // answered at once: no promise, no timers
+    immediate = settleNow(answer);
+    if (immediate && delayOf(immediate) === 0) return immediate; // answered at once: no promise, no timers
   }
   return new Promise<TaskOutcome>((resolve, reject) => {
     let settled = false;
@@ -99,13 +102,20 @@ export function awaitTaskOutcome(
       if (invocation.taskToken !== undefined) deps.timedOutTokens.add(invocation.taskToken);
       settle({ error: STATES_ERRORS.Timeout });
     }));
+    // Not tracked: a duration is clock time, so the virtual clock must be free to advance to it.
+    const settleAfterDuration = (outcome: TaskOutcome) => {
+      const delay = delayOf(outcome);
+      if (delay === 0) settle(outcome);
+      else cleanups.push(deps.clock.schedule(delay, () => settle(outcome)));
+    };
+    if (immediate) settleAfterDuration(immediate);
     if (answer instanceof Promise) {
       deps.clock.track(answer).then(
         (value) => {
           if (settled) return;
           try {
             const now = settleNow(value);
-            if (now) settle(now);
+            if (now) settleAfterDuration(now);
           } catch (err) {
             settled = true;
             for (const c of cleanups) c();

@@ -31,9 +31,14 @@ export interface TaskInvocation {
 
 /** How a task attempt ended. */
 export type TaskOutcome =
-  | { output: Json }
+  /**
+   * `durationMs`: how long the attempt ran, in clock time. The engine records the outcome that
+   * much later (on the virtual clock, instantly), so histories show realistic task times; a
+   * duration past TimeoutSeconds ends the attempt with States.Timeout, as on AWS.
+   */
+  | { output: Json; durationMs?: number }
   /** `heartbeatTimeout` is set by the engine when HeartbeatSeconds expired (retriers and catchers may name it States.HeartbeatTimeout). */
-  | { error: string; cause?: string; heartbeatTimeout?: boolean }
+  | { error: string; cause?: string; heartbeatTimeout?: boolean; durationMs?: number }
   /**
    * Callback tasks and activities only: the work was handed out and the engine waits for
    * sendTaskSuccess / sendTaskFailure (heartbeats via sendTaskHeartbeat). `submitted` is what the
