@@ -5,6 +5,7 @@
 import type { Command } from "commander";
 import { createSfnClient, resolveEndpoint } from "@/lib/sources/aws/client";
 import { storeCursors } from "@/lib/sources/aws/cursor-store";
+import { storeLeases } from "@/lib/sources/aws/leases";
 import { storeSink } from "@/lib/sources/aws/sink";
 import { type SyncProgress, type SyncReport, syncAws } from "@/lib/sources/aws/sync";
 import { createLogsClient } from "@/lib/sources/cloudwatch-logs/client";
@@ -46,10 +47,12 @@ function summary(report: SyncReport, logs: LogsSyncReport | null, ms: number): s
   }
   const express = logs ? logs.stored : 0;
   const failures = report.failures.length + (logs?.failures.length ?? 0);
+  const held = report.heldByOtherWorker + (logs?.heldByOtherWorker ?? 0);
   lines.push(
     `synced ${report.stateMachines.length} state machines in ${(ms / 1000).toFixed(1)}s: ${report.created} new, ${report.updated} updated, ${report.skipped} already stored, ${report.events + (logs?.events ?? 0)} events` +
       (express ? `, ${express} Express executions from logs` : "") +
       (logs?.incomplete.length ? `, ${logs.incomplete.length} with incomplete logs` : "") +
+      (held ? `, ${held} state machines left to another worker` : "") +
       (report.expressMapRunChildren ? `, ${report.expressMapRunChildren} Express Map Run children not stored (no history in the API)` : "") +
       (failures ? `, ${failures} failed` : ""),
   );
@@ -80,6 +83,9 @@ export function registerSync(program: Command): void {
       const logsClient = createLogsClient({ region: options.region, endpoint: resolveEndpoint(options.endpointUrl, "CLOUDWATCH_LOGS") });
       const store = await openStore();
       const cursors = storeCursors(store);
+      // Several `statelens sync` processes on one database split the work: each state machine is
+      // synced by whichever worker holds its lease (owner hostname:pid:random).
+      const leases = storeLeases(store);
       const controller = new AbortController();
       const stop = () => controller.abort(new CliError("interrupted", 130));
       process.once("SIGINT", stop);
@@ -105,13 +111,13 @@ export function registerSync(program: Command): void {
           const started = Date.now();
           try {
             const report = await syncAws({
-              client: sfn, sink: storeSink(store), cursors, endpointKey: endpoint ?? "", stateMachines: options.stateMachine,
+              client: sfn, sink: storeSink(store), cursors, leases, endpointKey: endpoint ?? "", stateMachines: options.stateMachine,
               since: sinceMs === undefined ? undefined : Date.now() - sinceMs, concurrency, onProgress, signal: controller.signal,
             });
             let logs: LogsSyncReport | null = null;
             if (options.logs && report.expressStateMachines.length) {
               logs = await syncExpressLogs({
-                sfn, logs: logsClient, sink: storeSink(store), cursors, endpointKey: endpoint ?? "", stateMachines: report.expressStateMachines,
+                sfn, logs: logsClient, sink: storeSink(store), cursors, leases, endpointKey: endpoint ?? "", stateMachines: report.expressStateMachines,
                 since: sinceMs === undefined ? undefined : Date.now() - sinceMs, signal: controller.signal,
                 onProgress: (p) => show(`${p.stateMachine} (Express, CloudWatch Logs): ${p.records} log records, ${p.executions} executions`),
               });

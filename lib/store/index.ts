@@ -39,6 +39,7 @@ export { ingestExecution, type IngestInput, type IngestOutcome } from "./ingest"
 export { findExecution, loadHistory } from "./history";
 export {
   executionStatuses, runningExecutionArns, markIncomplete, upsertMapRun, type DescribedMapRun, readSyncCursor, writeSyncCursor, type SyncCursorKey,
+  tryAcquireLease, renewLease, releaseLease, readLease, takeOverLease, type SyncLeaseKey,
 } from "./sync";
 export {
   saveEndpointStateMachine, deleteEndpointStateMachine, activeEndpointStateMachines, type EndpointStateMachineRecord,

@@ -16,6 +16,11 @@ export const MIGRATIONS: Record<"sqlite" | "postgres", Migration[]> = {
       "name": "20261124212545_state_visit_time_indexes",
       "sql": "-- CreateIndex\nCREATE INDEX \"StateVisit_enteredAt_idx\" ON \"StateVisit\"(\"enteredAt\");\n\n-- CreateIndex\nCREATE INDEX \"StateVisit_executionId_status_idx\" ON \"StateVisit\"(\"executionId\", \"status\");\n",
       "checksum": "bf7a04796b5229d994d2c78ad2667a42b0830e957fbc87aec90a5ffbeb8bbab9"
+    },
+    {
+      "name": "20261124214642_sync_lease",
+      "sql": "-- CreateTable\nCREATE TABLE \"SyncLease\" (\n    \"id\" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,\n    \"source\" TEXT NOT NULL,\n    \"endpoint\" TEXT NOT NULL DEFAULT '',\n    \"scope\" TEXT NOT NULL,\n    \"owner\" TEXT NOT NULL,\n    \"expiresAt\" DATETIME NOT NULL\n);\n\n-- CreateIndex\nCREATE UNIQUE INDEX \"SyncLease_source_endpoint_scope_key\" ON \"SyncLease\"(\"source\", \"endpoint\", \"scope\");\n",
+      "checksum": "2bfdd2d77a2d17d95787acb1cfeacd5f2019c57e75fec86b0b903a86475993f7"
     }
   ],
   "postgres": [
@@ -33,6 +38,11 @@ export const MIGRATIONS: Record<"sqlite" | "postgres", Migration[]> = {
       "name": "20261124212545_state_visit_time_indexes",
       "sql": "-- CreateIndex\nCREATE INDEX \"StateVisit_enteredAt_idx\" ON \"StateVisit\"(\"enteredAt\");\n\n-- CreateIndex\nCREATE INDEX \"StateVisit_executionId_status_idx\" ON \"StateVisit\"(\"executionId\", \"status\");\n",
       "checksum": "bf7a04796b5229d994d2c78ad2667a42b0830e957fbc87aec90a5ffbeb8bbab9"
+    },
+    {
+      "name": "20261124214642_sync_lease",
+      "sql": "-- CreateTable\nCREATE TABLE \"SyncLease\" (\n    \"id\" SERIAL NOT NULL,\n    \"source\" TEXT NOT NULL,\n    \"endpoint\" TEXT NOT NULL DEFAULT '',\n    \"scope\" TEXT NOT NULL,\n    \"owner\" TEXT NOT NULL,\n    \"expiresAt\" TIMESTAMP(3) NOT NULL,\n\n    CONSTRAINT \"SyncLease_pkey\" PRIMARY KEY (\"id\")\n);\n\n-- CreateIndex\nCREATE UNIQUE INDEX \"SyncLease_source_endpoint_scope_key\" ON \"SyncLease\"(\"source\", \"endpoint\", \"scope\");\n",
+      "checksum": "c4c23aa41428f389dfd176ade41c26d56bdaebc342a16c29a0307ab69caa2b6d"
     }
   ]
 };

@@ -1,5 +1,7 @@
 // What a sync from AWS or CloudWatch Logs reads and writes besides histories (those go through
-// ingest.ts): which executions are stored and how, incomplete-history marks, Map Runs and cursors.
+// ingest.ts): which executions are stored and how, incomplete-history marks, Map Runs, cursors
+// and the leases that let several sync workers share one database.
+import type { SqlValue } from "./driver";
 import type { Store } from "./index";
 
 /** Rows per `IN (...)` list, well under SQLite's and PostgreSQL's bound-parameter limits. */
@@ -84,4 +86,72 @@ export async function writeSyncCursor(store: Store, key: SyncCursorKey, position
   const text = JSON.stringify(position);
   const updatedAt = new Date();
   await store.prisma.syncCursor.upsert({ where: { source_endpoint_scope: key }, create: { ...key, position: text, updatedAt }, update: { position: text, updatedAt } });
+}
+
+/**
+ * Sync leases (the SyncLease table): which worker is syncing a scope, so that several sync
+ * processes on one database split the work instead of each doing all of it. Atomic on both
+ * databases without locks held across statements: insert-if-absent (ON CONFLICT DO NOTHING), and
+ * if the row exists, ONE conditional UPDATE that takes it only when it expired or is already ours;
+ * the affected row count says who won. PostgreSQL re-checks an UPDATE's WHERE on the row version
+ * it waited for (READ COMMITTED), SQLite runs one writer at a time, so two workers never both win.
+ * Expiry uses the database's clock on PostgreSQL (workers on several hosts need not agree on the
+ * time) and the process clock on SQLite (one file, one host).
+ */
+export type SyncLeaseKey = SyncCursorKey;
+
+const LEASE_KEY = `"source" = ? AND "endpoint" = ? AND "scope" = ?`;
+const leaseKeyParams = (key: SyncLeaseKey): SqlValue[] => [key.source, key.endpoint, key.scope];
+
+/** SQL for "now" and "now + ttl", with their parameters, on the store's clock (see above). */
+function leaseClock(store: Store, ttlMs: number): { now: [string, SqlValue[]]; expires: [string, SqlValue[]] } {
+  if (store.driver.kind === "postgres") {
+    const now = `(now() AT TIME ZONE 'UTC')`;
+    return { now: [now, []], expires: [`${now} + (?::double precision * interval '1 millisecond')`, [ttlMs]] };
+  }
+  const now = Date.now();
+  return { now: ["?", [now]], expires: ["?", [now + ttlMs]] };
+}
+
+/** Takes the lease on a scope for `ttlMs` when it is free, expired or already `owner`'s; true when `owner` now holds it. */
+export async function tryAcquireLease(store: Store, key: SyncLeaseKey, owner: string, ttlMs: number): Promise<boolean> {
+  const { now, expires } = leaseClock(store, ttlMs);
+  const inserted = await store.driver.run(
+    `INSERT INTO "SyncLease" ("source", "endpoint", "scope", "owner", "expiresAt") VALUES (?, ?, ?, ?, ${expires[0]}) ON CONFLICT ("source", "endpoint", "scope") DO NOTHING`,
+    [...leaseKeyParams(key), owner, ...expires[1]],
+  );
+  if (inserted === 1) return true;
+  const taken = await store.driver.run(
+    `UPDATE "SyncLease" SET "owner" = ?, "expiresAt" = ${expires[0]} WHERE ${LEASE_KEY} AND ("expiresAt" < ${now[0]} OR "owner" = ?)`,
+    [owner, ...expires[1], ...leaseKeyParams(key), ...now[1], owner],
+  );
+  return taken === 1;
+}
+
+/** Extends `owner`'s lease to `ttlMs` from now; false when it is no longer `owner`'s (another worker took it after it expired). */
+export async function renewLease(store: Store, key: SyncLeaseKey, owner: string, ttlMs: number): Promise<boolean> {
+  const { expires } = leaseClock(store, ttlMs);
+  const renewed = await store.driver.run(`UPDATE "SyncLease" SET "expiresAt" = ${expires[0]} WHERE ${LEASE_KEY} AND "owner" = ?`, [...expires[1], ...leaseKeyParams(key), owner]);
+  return renewed === 1;
+}
+
+/** Gives the lease up, if `owner` still holds it. */
+export async function releaseLease(store: Store, key: SyncLeaseKey, owner: string): Promise<void> {
+  await store.driver.run(`DELETE FROM "SyncLease" WHERE ${LEASE_KEY} AND "owner" = ?`, [...leaseKeyParams(key), owner]);
+}
+
+/** Who holds the lease on a scope and until when (expired or not), or null when nobody does. */
+export async function readLease(store: Store, key: SyncLeaseKey): Promise<{ owner: string; expiresAt: Date } | null> {
+  const row = await store.prisma.syncLease.findUnique({ where: { source_endpoint_scope: key }, select: { owner: true, expiresAt: true } });
+  return row ?? null;
+}
+
+/**
+ * Takes the lease from `from` whatever its expiry (the caller knows `from` is dead), in one
+ * conditional UPDATE: false when `from` no longer holds it (released, or another worker was faster).
+ */
+export async function takeOverLease(store: Store, key: SyncLeaseKey, from: string, owner: string, ttlMs: number): Promise<boolean> {
+  const { expires } = leaseClock(store, ttlMs);
+  const taken = await store.driver.run(`UPDATE "SyncLease" SET "owner" = ?, "expiresAt" = ${expires[0]} WHERE ${LEASE_KEY} AND "owner" = ?`, [owner, ...expires[1], ...leaseKeyParams(key), from]);
+  return taken === 1;
 }

@@ -114,7 +114,7 @@ describe("migrations on SQLite", () => {
       // Apply only the first migration by hand, as an old version of statelens would have.
       const [first] = MIGRATIONS.sqlite;
       await migrate(driver); // creates _prisma_migrations and everything
-      await driver.exec(`DROP TABLE "HistoryEvent"; DROP TABLE "StateVisit"; DROP TABLE "Execution"; DROP TABLE "StateMachineVersion"; DROP TABLE "StateMachine"; DROP TABLE "SyncCursor"; DROP TABLE "MapRun"; DROP TABLE "EndpointStateMachine"; DELETE FROM "_prisma_migrations";`);
+      await driver.exec(`DROP TABLE "HistoryEvent"; DROP TABLE "StateVisit"; DROP TABLE "Execution"; DROP TABLE "StateMachineVersion"; DROP TABLE "StateMachine"; DROP TABLE "SyncCursor"; DROP TABLE "MapRun"; DROP TABLE "EndpointStateMachine"; DROP TABLE "SyncLease"; DELETE FROM "_prisma_migrations";`);
       for (const statement of splitStatements(first.sql)) await driver.run(statement);
       await driver.run(`INSERT INTO "_prisma_migrations" ("id","checksum","finished_at","migration_name","started_at","applied_steps_count") VALUES ('x', ?, 1, ?, 1, 1)`, [first.checksum, first.name]);
       await driver.run(`INSERT INTO "StateMachine" ("arn","name","createdAt") VALUES ('sm', 'sm', 0)`);

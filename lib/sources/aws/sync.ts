@@ -14,6 +14,7 @@ import { MAX_TOKEN_RESTARTS, withBackoff, type BackoffOptions } from "./backoff"
 import { type CursorKey, readAwsCursor, type SyncCursorStore } from "./cursor-store";
 import { type DefinitionAnswer, DefinitionResolver } from "./definitions";
 import { childExecutionArns, mapRunChildType } from "./children";
+import { type HeldLease, holdLease, leaseLostError, type SyncLeases } from "./leases";
 import { Limiter } from "./limiter";
 import type { ExecutionSink } from "./sink";
 
@@ -21,6 +22,11 @@ export interface AwsSyncOptions {
   client: SFNClient;
   sink: ExecutionSink;
   cursors: SyncCursorStore;
+  /**
+   * Leases shared with other sync workers on the same database (leases.ts): a state machine whose
+   * lease another worker holds is skipped (`heldByOtherWorker`). Default: none, sync everything.
+   */
+  leases?: SyncLeases;
   /** "" for AWS, else the endpoint URL: keeps cursors of different endpoints apart */
   endpointKey?: string;
   /** state machine ARNs or names; default all */
@@ -65,6 +71,8 @@ export interface SyncReport {
   expressStateMachines: Array<{ arn: string; name: string }>;
   /** Express children of Distributed Map runs, listed but not stored (the API keeps no history of them) */
   expressMapRunChildren: number;
+  /** Standard state machines skipped because another worker holds their lease (and syncs them) */
+  heldByOtherWorker: number;
   apiCalls: Record<string, number>;
   definitionCalls: number;
   durationMs: number;
@@ -99,7 +107,7 @@ export async function syncAws(options: AwsSyncOptions): Promise<SyncReport> {
   const margin = options.consistencyMarginMs ?? 5 * 60 * 1000;
   const apiCalls: Record<string, number> = {};
   const report: SyncReport = {
-    stateMachines: [], fetched: 0, created: 0, updated: 0, skipped: 0, events: 0, failures: [], expressStateMachines: [], expressMapRunChildren: 0, apiCalls, definitionCalls: 0, durationMs: 0,
+    stateMachines: [], fetched: 0, created: 0, updated: 0, skipped: 0, events: 0, failures: [], expressStateMachines: [], expressMapRunChildren: 0, heldByOtherWorker: 0, apiCalls, definitionCalls: 0, durationMs: 0,
   };
   const progress: SyncProgress = { listed: 0, skipped: 0, fetched: 0, failed: 0, events: 0 };
   const tell = (extra: Partial<SyncProgress> = {}) => options.onProgress?.({ ...progress, ...extra });
@@ -273,20 +281,30 @@ export async function syncAws(options: AwsSyncOptions): Promise<SyncReport> {
     }
     progress.stateMachine = name;
     tell();
+    let lease: HeldLease | null | undefined;
     try {
-      await syncStateMachine(arn, name, type);
+      lease = options.leases ? await holdLease(options.leases, { source: "aws", endpoint: options.endpointKey ?? "", scope: arn }) : undefined;
+      if (lease === null) {
+        // Another worker is syncing this state machine right now.
+        report.heldByOtherWorker++;
+        tell({ message: `${name}: being synced by another worker` });
+        continue;
+      }
+      await syncStateMachine(arn, name, type, lease);
     } catch (err) {
       // One state machine that cannot be read (e.g. access denied) does not stop the others.
       if (options.signal?.aborted) throw err;
       report.failures.push({ executionArn: arn, error: message(err) });
       report.stateMachines.push({ arn, name, type, express: false, listed: 0, fetched: 0, skipped: 0, failed: 1 });
+    } finally {
+      await lease?.release();
     }
   }
   report.definitionCalls = definitions.calls;
   report.durationMs = Date.now() - started;
   return report;
 
-  async function syncStateMachine(arn: string, name: string, type: StateMachineType): Promise<void> {
+  async function syncStateMachine(arn: string, name: string, type: StateMachineType, lease: HeldLease | undefined): Promise<void> {
     const key: CursorKey = { source: "aws", endpoint: options.endpointKey ?? "", scope: arn };
     const cursor = await readAwsCursor(cursors, key);
     const stopBefore = cursor ? cursor.closedBefore - margin : -Infinity;
@@ -312,6 +330,9 @@ export async function syncAws(options: AwsSyncOptions): Promise<SyncReport> {
 
     async function listAndFetch(): Promise<void> {
       listing: for (;;) {
+        // Lease lost (this worker stalled past its TTL and another took over): stop listing; the
+        // cursor stays where it was.
+        if (lease?.lost) throw leaseLostError(arn);
         let page;
         try {
           page = await call("ListExecutions", () => client.send(new ListExecutionsCommand({ stateMachineArn: arn, maxResults: 1000, nextToken }), { abortSignal: options.signal }));

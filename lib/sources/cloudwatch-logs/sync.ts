@@ -7,6 +7,7 @@ import { type CloudWatchLogsClient, type FilteredLogEvent, FilterLogEventsComman
 import { DescribeStateMachineCommand, type SFNClient } from "@aws-sdk/client-sfn";
 import { type BackoffOptions, MAX_TOKEN_RESTARTS, withBackoff } from "../aws/backoff";
 import { type CursorKey, readLogsCursor, type SyncCursorStore } from "../aws/cursor-store";
+import { type HeldLease, holdLease, leaseLostError, type SyncLeases } from "../aws/leases";
 import type { ExecutionSink } from "../aws/sink";
 import { ExecutionGrouper, type LoggedExecution, stateMachineArnOfExecution } from "./group";
 import { LogRecordError, type LogLevel, parseLogRecord } from "./record";
@@ -19,6 +20,8 @@ export interface LogsSyncOptions {
   logs: CloudWatchLogsClient;
   sink: ExecutionSink;
   cursors: SyncCursorStore;
+  /** Leases shared with other sync workers (../aws/leases.ts): a state machine another worker holds is skipped. */
+  leases?: SyncLeases;
   endpointKey?: string;
   stateMachines: Array<{ arn: string; name: string }>;
   since?: number;
@@ -39,28 +42,39 @@ export interface LogsSyncReport {
   incomplete: Array<{ executionArn: string; reason: string }>;
   badRecords: number;
   failures: Array<{ executionArn: string; error: string }>;
+  /** Express state machines skipped because another worker holds their lease (and syncs them) */
+  heldByOtherWorker: number;
 }
 
 const logGroupNameOf = (arn: string) => /:log-group:(.+?)(?::\*)?$/.exec(arn)?.[1] ?? arn;
 
 export async function syncExpressLogs(options: LogsSyncOptions): Promise<LogsSyncReport> {
-  const report: LogsSyncReport = { stateMachines: [], stored: 0, events: 0, incomplete: [], badRecords: 0, failures: [] };
+  const report: LogsSyncReport = { stateMachines: [], stored: 0, events: 0, incomplete: [], badRecords: 0, failures: [], heldByOtherWorker: 0 };
   const now = options.now ?? Date.now;
   const lag = options.ingestionLagMs ?? 10_000;
   const call = <T>(fn: () => Promise<T>) => withBackoff(fn, options.backoff);
 
   for (const sm of options.stateMachines) {
+    let lease: HeldLease | null | undefined;
     try {
-      await syncStateMachine(sm);
+      // Leased per state machine (source "logs"), before any call, like the Standard sync.
+      lease = options.leases ? await holdLease(options.leases, { source: "logs", endpoint: options.endpointKey ?? "", scope: sm.arn }) : undefined;
+      if (lease === null) {
+        report.heldByOtherWorker++;
+        continue;
+      }
+      await syncStateMachine(sm, lease);
     } catch (err) {
       // One unreadable state machine or log group does not stop the others.
       if (options.signal?.aborted) throw err;
       report.failures.push({ executionArn: sm.arn, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+    } finally {
+      await lease?.release();
     }
   }
   return report;
 
-  async function syncStateMachine(sm: { arn: string; name: string }): Promise<void> {
+  async function syncStateMachine(sm: { arn: string; name: string }, lease: HeldLease | undefined): Promise<void> {
     const described = await call(() => options.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: sm.arn }), { abortSignal: options.signal }));
     const cfg = described.loggingConfiguration;
     // Express has no DescribeStateMachineForExecution: the current definition is the one every
@@ -112,6 +126,8 @@ export async function syncExpressLogs(options: LogsSyncOptions): Promise<LogsSyn
     let nextToken: string | undefined;
     let restarts = 0;
     for (;;) {
+      // Lease lost (stalled past its TTL, another worker took over): stop; the cursor stays.
+      if (lease?.lost) throw leaseLostError(sm.arn);
       let page;
       try {
         page = await call(() => options.logs.send(new FilterLogEventsCommand({ logGroupName, logStreamNamePrefix: prefix, startTime, endTime, nextToken, limit: options.pageSize }), { abortSignal: options.signal }));
