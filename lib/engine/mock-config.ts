@@ -107,6 +107,13 @@ export function mockConfigResolver(config: MockConfig, stateMachineName: string,
       );
     }
     if ("Return" in response) return { output: response.Return };
+    // A missed heartbeat: AWS records TaskTimedOut with States.Timeout, and retriers and catchers
+    // naming States.HeartbeatTimeout match it.
+    if (response.Throw.Error === STATES_ERRORS.HeartbeatTimeout) {
+      return response.Throw.Cause === undefined
+        ? { error: STATES_ERRORS.Timeout, heartbeatTimeout: true }
+        : { error: STATES_ERRORS.Timeout, cause: response.Throw.Cause, heartbeatTimeout: true };
+    }
     return response.Throw.Cause === undefined ? { error: response.Throw.Error } : { error: response.Throw.Error, cause: response.Throw.Cause };
   };
 }

@@ -1,7 +1,8 @@
 // A recorded run as an AWS Step Functions Local mock configuration: every Task state's tries,
 // in the order the execution made them, as Return (the recorded result) or Throw (the recorded
 // error), keyed by invocation number ("0" = the state's first invocation; retries and later
-// entries count on), so the engine replays the run exactly.
+// entries count on), so the engine replays the run exactly. A try whose heartbeat expired is
+// `Throw States.HeartbeatTimeout` (replayed as a TaskTimedOut with States.Timeout).
 import type { Json } from "@/lib/history";
 import type { RunModel } from "./model";
 
@@ -39,7 +40,9 @@ export function mockConfigFromRun(
           response = { Return: null };
         }
       } else if (a.outcome === "FAILED" || a.outcome === "TIMED_OUT") {
-        const error = a.error ?? (a.outcome === "TIMED_OUT" ? "States.Timeout" : "States.TaskFailed");
+        // A missed heartbeat is written as States.HeartbeatTimeout: the resolver replays it as
+        // States.Timeout with the heartbeat flag (what AWS records), so its retriers match again.
+        const error = a.heartbeatTimeout ? "States.HeartbeatTimeout" : a.error ?? (a.outcome === "TIMED_OUT" ? "States.Timeout" : "States.TaskFailed");
         response = { Throw: a.cause === null ? { Error: error } : { Error: error, Cause: a.cause } };
       } else {
         warnings.push(`${where}: ${a.outcome === "ABORTED" ? "aborted" : "still running"} in the record; no response for it`);

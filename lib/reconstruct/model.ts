@@ -56,6 +56,8 @@ export interface Attempt {
   result: DataPoint | null;
   error: string | null;
   cause: string | null;
+  /** A TIMED_OUT try whose heartbeat expired (recorded as States.Timeout; States.HeartbeatTimeout matches it). */
+  heartbeatTimeout?: boolean;
   /** The retrier that fired after this try, and the wait before the next one. */
   retry: RetryDecision | null;
 }

@@ -61,7 +61,8 @@ export function payloadOf(text: string | undefined, details?: { truncated?: bool
   }
 }
 
-type Failure = { error: string | null; cause: string | null };
+/** `heartbeatTimeout`: a Task's States.Timeout from a missed heartbeat (its retriers and catchers may name States.HeartbeatTimeout). */
+type Failure = { error: string | null; cause: string | null; heartbeatTimeout?: boolean };
 
 interface ScopeOutcome {
   /** "succeeded": the scope reached its end; "failed": a state failed uncaught; "open": neither. */
@@ -730,13 +731,17 @@ class Reconstruction {
       if (!a.scheduledEventId) continue;
     }
     this.checkAttemptEvents(node);
-    const final = this.analyzeRetries(node, state.Retry, node.attemptList.map((a) => (a.outcome === "FAILED" || a.outcome === "TIMED_OUT" ? { error: a.error, cause: a.cause, timedOut: a.outcome === "TIMED_OUT" } : null)));
+    for (const a of node.attemptList) if (this.heartbeatExpired(a, state)) a.heartbeatTimeout = true;
+    const final = this.analyzeRetries(node, state.Retry, node.attemptList.map((a) => (
+      a.outcome === "FAILED" || a.outcome === "TIMED_OUT" ? { error: a.error, cause: a.cause, timedOut: a.outcome === "TIMED_OUT", heartbeatTimeout: a.heartbeatTimeout === true } : null)));
     const lastTry = node.attemptList[node.attemptList.length - 1];
     if (lastTry?.outcome === "SUCCEEDED") {
       df.result = lastTry.result ?? UNKNOWN;
       if (known(raw) && lastTry.result && known(lastTry.result)) {
         const result = lastTry.result.value;
-        const r = await tryAsl(() => processResult(state, raw.value, result, env));
+        // The successful try's context: $$.State.RetryCount is the number of retries before it.
+        const tryEnv = lastTry.number > 1 ? this.env(node, state, vars, lastTry.number - 1) : env;
+        const r = await tryAsl(() => processResult(state, raw.value, result, tryEnv));
         if (r.ok) {
           df.afterResultSelector = computedPoint(r.value.afterResultSelector);
           df.afterResultPath = computedPoint(r.value.afterResultPath);
@@ -752,6 +757,26 @@ class Reconstruction {
       return this.afterFailure(node, state, raw, env, { error: node.error, cause: node.cause });
     }
     return { computed: null, failure: null, catcherNext: null };
+  }
+
+  /**
+   * Whether a timed-out try missed its heartbeat rather than reaching TimeoutSeconds: AWS records
+   * both as States.Timeout, so the time the try ran tells (from *Scheduled: at least
+   * HeartbeatSeconds, less than TimeoutSeconds; the values recorded in *Scheduled, else the
+   * definition's numbers).
+   */
+  private heartbeatExpired(a: Attempt, state: TaskState): boolean {
+    if (a.outcome !== "TIMED_OUT" || (a.error !== null && a.error !== STATES_ERRORS.Timeout)) return false;
+    const start = a.scheduledAt ?? a.startedAt;
+    if (start === null || a.endedAt === null) return false;
+    const elapsed = a.endedAt - start;
+    if (!Number.isFinite(elapsed)) return false;
+    const e = this.event(a.scheduledEventId);
+    const d = e?.taskScheduledEventDetails ?? e?.activityScheduledEventDetails;
+    const heartbeat = secondsOf(d?.heartbeatInSeconds) ?? secondsOf(state.HeartbeatSeconds);
+    if (heartbeat === null || elapsed < heartbeat * 1000) return false;
+    const timeout = secondsOf(d?.timeoutInSeconds ?? e?.lambdaFunctionScheduledEventDetails?.timeoutInSeconds) ?? secondsOf(state.TimeoutSeconds);
+    return timeout === null || elapsed < timeout * 1000;
   }
 
   private mentionsRetryCount(state: State): boolean {
@@ -809,7 +834,7 @@ class Reconstruction {
    * Retry decisions for each failed try (Task) or run (Map/Parallel). Returns the failure of the
    * last try when it failed, else null.
    */
-  private analyzeRetries(node: VisitNode, retry: Retrier[] | undefined, failures: Array<{ error: string | null; cause: string | null; timedOut?: boolean } | null>): Failure | null {
+  private analyzeRetries(node: VisitNode, retry: Retrier[] | undefined, failures: Array<{ error: string | null; cause: string | null; timedOut?: boolean; heartbeatTimeout?: boolean } | null>): Failure | null {
     const retriesSoFar: number[] = [];
     let final: Failure | null = null;
     const cutShort = node.status === "ABORTED" || this.trace.execution.status === "ABORTED" || this.trace.execution.status === "TIMED_OUT";
@@ -819,37 +844,43 @@ class Reconstruction {
       const a = node.attemptList[i];
       if (!f || !a) return;
       const error = f.error ?? (f.timedOut ? STATES_ERRORS.Timeout : STATES_ERRORS.TaskFailed);
+      // A missed heartbeat is States.Timeout, matched by States.HeartbeatTimeout too.
+      const heartbeat = f.heartbeatTimeout === true && error === STATES_ERRORS.Timeout;
+      const match = { heartbeatTimeout: heartbeat };
+      const shown = heartbeat ? `${error} (a missed heartbeat)` : error;
       const retried = i < node.attemptList.length - 1;
       const next = node.attemptList[i + 1];
       const nextId = next?.scheduledEventId ?? a.endedEventId ?? node.enteredEventId;
       const recordedBackoffMs = retried && next && next.scheduledAt !== null && a.endedAt !== null ? next.scheduledAt - a.endedAt : null;
       // The upper bound of the wait (FULL jitter draws below it).
-      const plan = planRetry(retry, error, retriesSoFar, () => 1);
-      const idx = plan?.retrierIndex ?? findRetrier(retry, error);
+      const plan = planRetry(retry, error, retriesSoFar, () => 1, match);
+      const idx = plan?.retrierIndex ?? findRetrier(retry, error, match);
       const retryNumber = plan?.retryNumber ?? (idx >= 0 ? (retriesSoFar[idx] ?? 0) + 1 : 0);
       const max = idx >= 0 && retry ? (retry[idx].MaxAttempts ?? 3) : null;
       if (idx >= 0) retriesSoFar[idx] = retryNumber;
       let reason: string;
       if (plan) {
-        reason = `Retry[${idx}] matches ${error}: retry ${retryNumber} of ${max}`;
-        if (!retried && mayContinue) {
+        reason = `Retry[${idx}] matches ${shown}: retry ${retryNumber} of ${max}`;
+        if (!retried && node.status === "ABORTED") {
+          reason += " (aborted before the retry)";
+        } else if (!retried && mayContinue) {
           reason += " (pending: the execution is still running)";
           node.status = "RUNNING";
         } else if (!retried && !cutShort && node.status !== "RUNNING" && a.outcome !== "ABORTED") {
-          this.diverge("retry", a.endedEventId ?? node.enteredEventId, `Retry[${idx}] allows a retry ${retryNumber} of '${node.stateName}' after ${error}, but the history shows none`, node, { recorded: retryNumber - 1, computed: retryNumber });
+          this.diverge("retry", a.endedEventId ?? node.enteredEventId, `Retry[${idx}] allows a retry ${retryNumber} of '${node.stateName}' after ${shown}, but the history shows none`, node, { recorded: retryNumber - 1, computed: retryNumber });
         }
       } else if (idx >= 0) {
-        reason = `Retry[${idx}] matches ${error} but its ${max} retries are used up`;
+        reason = `Retry[${idx}] matches ${shown} but its ${max} retries are used up`;
         if (retried) this.diverge("retry", nextId, `'${node.stateName}' was retried a ${ordinal(retryNumber)} time by Retry[${idx}], beyond its MaxAttempts ${max}`, node, { recorded: retryNumber, computed: max });
       } else {
-        reason = `no retrier matches ${error}`;
-        if (retried) this.diverge("retry", nextId, `'${node.stateName}' was retried after ${error}, but no retrier matches it`, node, { recorded: i + 2, computed: i + 1 });
+        reason = `no retrier matches ${shown}`;
+        if (retried) this.diverge("retry", nextId, `'${node.stateName}' was retried after ${shown}, but no retrier matches it`, node, { recorded: i + 2, computed: i + 1 });
       }
       a.retry = {
         retrierIndex: idx >= 0 ? idx : null, retryNumber: idx >= 0 ? retryNumber : 0, maxAttempts: max, retried, recordedBackoffMs,
         expectedBackoffMs: plan ? Math.round(plan.delaySeconds * 1000) : null, reason,
       };
-      if (!retried) final = { error: f.error ?? (f.timedOut ? STATES_ERRORS.Timeout : null), cause: f.cause };
+      if (!retried) final = heartbeat ? { error: f.error ?? STATES_ERRORS.Timeout, cause: f.cause, heartbeatTimeout: true } : { error: f.error ?? (f.timedOut ? STATES_ERRORS.Timeout : null), cause: f.cause };
     });
     return final;
   }
@@ -858,7 +889,7 @@ class Reconstruction {
   private async afterFailure(node: VisitNode, state: State, raw: DataPoint, env: EvalEnv, f: Failure): Promise<Outcome> {
     const error = f.error ?? STATES_ERRORS.TaskFailed;
     const catchers = "Catch" in state ? state.Catch : undefined;
-    const idx = findCatcher(catchers, error);
+    const idx = findCatcher(catchers, error, { heartbeatTimeout: f.heartbeatTimeout === true });
     const exitId = node.exitedEventId ?? node.enteredEventId;
     if (node.status === "CAUGHT" || this.isExited(node)) {
       node.status = "CAUGHT";
@@ -879,7 +910,9 @@ class Reconstruction {
     } else if (node.status === "FAILED") {
       node.catch = { error, catcherIndex: null, next: null, reason: catchers?.length ? `no catcher matches ${error}` : "the state has no Catch" };
     }
-    return { computed: null, failure: node.status === "RUNNING" ? null : { error: f.error, cause: f.cause }, catcherNext: null };
+    // Aborted (waiting to retry when a sibling failed): the failure is not this scope's. The
+    // heartbeat flag stays with the Task: its container fails with plain States.Timeout.
+    return { computed: null, failure: node.status === "RUNNING" || node.status === "ABORTED" ? null : { error: f.error, cause: f.cause }, catcherNext: null };
   }
 
   private cutShort(node: VisitNode): boolean {
@@ -1047,7 +1080,8 @@ class Reconstruction {
       }
       const result: Json = lastRunResult;
       df.result = computedPoint(result);
-      const r = await tryAsl(() => processResult(state, raw.value, result, env));
+      const runEnv = lastRun.number > 1 ? this.env(node, state, vars, lastRun.number - 1) : env;
+      const r = await tryAsl(() => processResult(state, raw.value, result, runEnv));
       if (r.ok) {
         df.afterResultSelector = computedPoint(r.value.afterResultSelector);
         df.afterResultPath = computedPoint(r.value.afterResultPath);
@@ -1216,6 +1250,11 @@ function dependsOnUnknowns(state: State, env: EvalEnv): boolean {
     contextCache.set(state, refs);
   }
   return refs || Object.values(env.variables).some((v) => containsUnknown(v));
+}
+
+/** A number of seconds given as a number (a path or JSONata expression is not one). */
+function secondsOf(v: unknown): number | null {
+  return typeof v === "number" && Number.isFinite(v) ? v : null;
 }
 
 function ordinal(n: number): string {

@@ -5,7 +5,9 @@
 // is attributed to the visit of the event that caused it, then adjusted by type: lifecycle events
 // of a Map or Parallel (which may point at the last inner event) climb to the nearest container
 // still running; *StateAborted events (which point at the failure that caused them, often in
-// another iteration or branch) abort the earliest open visit of their type under that container.
+// another iteration or branch) abort the earliest open visit of their type under that container
+// other than the one that failed (a Task waiting to retry, or still running); the failing visit
+// itself only when no other is open (AWS aborts the failing Task of a Parallel branch too).
 // One pass over the events, O(events x nesting depth).
 import type { HistoryEvent } from "@/lib/history";
 
@@ -126,6 +128,13 @@ interface Working extends StateVisitRecord {
   lastFailed: boolean;
   attemptOpen: boolean;
   aborted: boolean;
+  /**
+   * Aborted while waiting to retry: its last try failed before the failure elsewhere that caused
+   * the abort (had that try's failure been final, it would have been the cause).
+   */
+  abortedWaitingToRetry: boolean;
+  /** A Task whose last try succeeded and which has not exited yet. */
+  resultIn: boolean;
   scope: number;
   branchesStarted: number;
   runsStarted: number;
@@ -219,7 +228,7 @@ export function traceHistory(events: readonly HistoryEvent[]): HistoryTrace {
       visits.push({
         seq, parentSeq: scopes[scope].parentSeq, path: scopes[scope].path, stateName: details?.name ?? "", stateType: enteredType,
         enteredEventId: e.id, exitedEventId: null, enteredAt: e.timestamp, exitedAt: null, status: "RUNNING",
-        attempts: 1, error: null, cause: null, live: true, closed: false, lastFailed: false, attemptOpen: false, aborted: false, scope, branchesStarted: 0, runsStarted: 0,
+        attempts: 1, error: null, cause: null, live: true, closed: false, lastFailed: false, attemptOpen: false, aborted: false, abortedWaitingToRetry: false, resultIn: false, scope, branchesStarted: 0, runsStarted: 0,
       });
       unclosed.add(seq);
       eventsOf.push([]);
@@ -244,16 +253,32 @@ export function traceHistory(events: readonly HistoryEvent[]): HistoryTrace {
       if (owner < 0) owner = latestUnclosed(visits, unclosed, (v) => v.stateType === exitedType && (name === undefined || v.stateName === name));
       if (owner >= 0) close(visits[owner], e);
     } else if (abortedType !== undefined) {
-      owner = up(pv, (v) => v.stateType === abortedType && !v.closed);
-      if (owner < 0) {
-        const container = up(pv, (v) => v.live && (v.stateType === "Map" || v.stateType === "Parallel"));
+      // The visit whose failure this abort points at is the cause: abort another open visit
+      // (a Task waiting to retry or still running, in a sibling branch or iteration) first.
+      const endedBy = (v: Working) => v.lastFailed && !v.live && v.exitedEventId === e.previousEventId;
+      const direct = up(pv, (v) => v.stateType === abortedType && !v.closed);
+      owner = direct >= 0 && !endedBy(visits[direct]) ? direct : -1;
+      const container = owner < 0 ? up(pv, (v) => v.live && (v.stateType === "Map" || v.stateType === "Parallel")) : -1;
+      if (owner < 0 && (direct < 0 || container >= 0)) {
+        let done = -1; // a Task whose result is in is about to exit rather than be aborted
         for (const s of unclosed) {
-          if (visits[s].stateType === abortedType && (container < 0 || isDescendant(s, container))) { owner = s; break; }
+          const v = visits[s];
+          if (s === direct || v.stateType !== abortedType || (container >= 0 && !isDescendant(s, container))) continue;
+          if (v.resultIn) {
+            if (done < 0) done = s;
+            continue;
+          }
+          owner = s;
+          break;
         }
+        if (owner < 0) owner = done;
       }
+      if (owner < 0) owner = direct;
       if (owner >= 0) {
-        visits[owner].aborted = true;
-        close(visits[owner], e);
+        const v = visits[owner];
+        v.aborted = true;
+        v.abortedWaitingToRetry = v.lastFailed && !v.live && v.exitedEventId !== null && v.exitedEventId < e.previousEventId;
+        close(v, e);
       }
     } else if (ATTEMPT_START_EVENTS.has(e.type)) {
       owner = up(pv, (v) => v.stateType === "Task" && !v.closed);
@@ -261,6 +286,7 @@ export function traceHistory(events: readonly HistoryEvent[]): HistoryTrace {
         const v = visits[owner];
         if (v.attemptOpen || v.lastFailed) v.attempts++;
         v.attemptOpen = true;
+        v.resultIn = false;
         v.lastFailed = false;
         v.live = true;
         v.error = v.cause = null;
@@ -275,7 +301,10 @@ export function traceHistory(events: readonly HistoryEvent[]): HistoryTrace {
       }
     } else if (ATTEMPT_SUCCESS_EVENTS.has(e.type) || TASK_PROGRESS_EVENTS.has(e.type)) {
       owner = up(pv, (v) => v.stateType === "Task" && !v.closed);
-      if (owner >= 0 && ATTEMPT_SUCCESS_EVENTS.has(e.type)) visits[owner].attemptOpen = false;
+      if (owner >= 0 && ATTEMPT_SUCCESS_EVENTS.has(e.type)) {
+        visits[owner].attemptOpen = false;
+        visits[owner].resultIn = true;
+      }
     } else if (e.type === "EvaluationFailed") {
       const name = e.evaluationFailedEventDetails?.state;
       owner = up(pv, (v) => !v.closed && (name === undefined || v.stateName === name));
@@ -395,8 +424,11 @@ function finish(v: Working, execution: ExecutionOutcome, mayRun: boolean): State
   let status: VisitStatus;
   let { error, cause, exitedEventId, exitedAt } = v;
   if (v.closed) {
-    // Aborted after its own failure (a failing Task in a Parallel branch): it failed.
-    status = v.lastFailed ? (v.aborted ? "FAILED" : "CAUGHT") : v.aborted ? "ABORTED" : "SUCCEEDED";
+    // Aborted after its own failure (a failing Task in a Parallel branch, or one that failed after
+    // the failure elsewhere that aborts it): it failed. Aborted while waiting to retry after a try
+    // that failed before that failure: it was aborted, the retry never came.
+    status = v.lastFailed ? (v.aborted ? (v.abortedWaitingToRetry ? "ABORTED" : "FAILED") : "CAUGHT") : v.aborted ? "ABORTED" : "SUCCEEDED";
+    if (status === "ABORTED") error = cause = null;
   } else if (mayRun) {
     status = "RUNNING";
   } else if (v.stateType === "Fail" || v.lastFailed) {

@@ -247,8 +247,6 @@ const CASES: Case[] = [
     },
     input: { p: 1 },
     resolver: scripted({ Slow: [{ error: "Busy" }], Bad: [{ error: "ECS.AccessDenied", cause: "no" }] }),
-    reconstructionBug:
-      "a Task aborted during its retry interval is reported FAILED, not ABORTED (lib/reconstruct/visits.ts traceHistory gives the TaskStateAborted to the failing Task its previousEventId points at; finish() makes failed+aborted FAILED), so analyzeRetries reports a missing retry and the Parallel error is computed from the aborted branch (Busy)",
   },
   {
     name: "Parallel succeeds with ResultSelector; nested Parallel",
@@ -335,8 +333,6 @@ const CASES: Case[] = [
     },
     input: { items: [1, 2, 3, 4] },
     resolver: scripted({ Work: (inv) => ((inv.input as number) === 1 ? { error: "Retryable" } : (inv.input as number) === 3 ? { error: "Fatal", cause: "item 3" } : { output: inv.input }) }),
-    reconstructionBug:
-      "the iteration aborted during its retry interval is reported FAILED (lib/reconstruct/visits.ts traceHistory/finish), so analyzeRetries reports 'Retry[0] allows a retry 1 of Work, but the history shows none'",
   },
   {
     name: "callback .waitForTaskToken answered through the handle (success, then failure caught)",
@@ -412,10 +408,6 @@ const CASES: Case[] = [
     },
     input: {},
     resolver: scripted({ Ask: [{ silent: true }, { callback: { afterMs: 5_000, output: { late: "but fine" } } }] }),
-    roundTripBug:
-      "a missed heartbeat (TaskTimedOut) becomes Throw States.Timeout (lib/reconstruct/mocks.ts mockConfigFromRun) and lib/engine/mock-config.ts mockConfigResolver replays it without heartbeatTimeout, so the States.HeartbeatTimeout retrier no longer matches and the Catch on States.Timeout runs instead",
-    reconstructionBug:
-      "lib/reconstruct/reconstruct.ts analyzeRetries matches retriers without the heartbeat flag: 'retried after States.Timeout, but no retrier matches it'",
   },
   {
     name: "activity answered through the handle",
@@ -486,8 +478,6 @@ const CASES: Case[] = [
     },
     input: { id: "j-1" },
     resolver: scripted({ Load: [{ error: "Flaky" }, { output: { Payload: { total: 9, parts: ["a", "b", "c"] }, StatusCode: 200 } }], Part: [{ output: { ok: 1 } }] }),
-    reconstructionBug:
-      "lib/reconstruct/reconstruct.ts task() evaluates the successful try's ResultSelector/Output/Assign with the context of try 1 (RetryCount 0) instead of that try's, so $states.context.State.RetryCount = 1 (recorded) is reported as a 'variables' divergence (computed 0)",
   },
   {
     name: "JSONPath Assign and variables read by later states",
