@@ -45,6 +45,9 @@ function build(): void {
 /** A production build of the current sources in BUILD_DIR. */
 export async function ensureSecurityBuild(): Promise<void> {
   const deadline = Date.now() + 900_000;
+  // A fresh clone has no artifacts/ yet: without it every mkdir of the lock fails as if another
+  // build held it.
+  fs.mkdirSync(path.dirname(LOCK), { recursive: true });
   for (;;) {
     if (buildIsCurrent()) return;
     try {
