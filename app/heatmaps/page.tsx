@@ -68,7 +68,7 @@ export default async function HeatmapsPage({ searchParams }: { searchParams: Sea
           <div className="mb-2 flex gap-3 text-xs text-slate-500">{["SUCCEEDED", "RETRIED", "CAUGHT", "FAILED", "ABORTED", "RUNNING"].map((s) => <span key={s} className="flex items-center gap-1"><i className="inline-block h-3 w-3 rounded-sm" style={{ background: STATUS_FILL[s] }} />{s.toLowerCase()}</span>)}</div>
           <div className="overflow-x-auto" data-testid="status-grid">
             <div className="grid gap-px" style={{ gridTemplateColumns: `12rem repeat(${grid.executions.length}, 14px)` }}>
-              <div />
+              <div className="truncate pr-2 text-xs italic leading-3 text-slate-500">execution status</div>
               {grid.executions.map((e) => <Link key={e.id} href={`/executions/${e.id}`} className="h-3 rounded-sm" style={{ background: STATUS_FILL[e.status] ?? "#94a3b8" }} title={`${e.name} · ${e.status} · ${formatTime(e.startDate)}`} />)}
               {g.states.map((s, si) => (
                 <div key={s} className="contents">
