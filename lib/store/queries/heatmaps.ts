@@ -7,11 +7,12 @@ import { bucketSql, msOrNull, num, ts } from "./sql";
 export async function stateBucketCounts(store: Store, f: { from: number; to: number; bucketMs: number; stateMachine?: string }): Promise<StateBucketCount[]> {
   const kind = store.driver.kind;
   const b = bucketSql(kind, `v."enteredAt"`, f.bucketMs);
+  // Every visit has its execution and state machine (foreign keys): join them only to filter.
   const rows = await store.driver.all<Record<string, unknown>>(
     `SELECT v."stateName", ${b} AS "bucket",
        SUM(CASE WHEN v."status" IN ('FAILED', 'CAUGHT') AND v."error" IS NOT NULL AND v."stateType" NOT IN ('Map', 'Parallel') THEN 1 ELSE 0 END) AS "failures",
        SUM(v."attempts" - 1) AS "retries", SUM(CASE WHEN v."error" = 'States.Timeout' THEN 1 ELSE 0 END) AS "timeouts"
-     FROM "StateVisit" v JOIN "Execution" e ON e."id" = v."executionId" JOIN "StateMachine" m ON m."id" = e."stateMachineId"
+     FROM "StateVisit" v ${f.stateMachine ? `JOIN "Execution" e ON e."id" = v."executionId" JOIN "StateMachine" m ON m."id" = e."stateMachineId"` : ""}
      WHERE v."enteredAt" >= ? AND v."enteredAt" < ? ${f.stateMachine ? `AND m."name" = ?` : ""}
      GROUP BY v."stateName", ${b}`,
     [ts(kind, f.from), ts(kind, f.to), ...(f.stateMachine ? [f.stateMachine] : [])],
