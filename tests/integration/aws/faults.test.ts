@@ -1,6 +1,6 @@
 // Sync through injected faults (throttling, 500s, slow answers, connections cut mid-page, expired
 // nextTokens) still ends complete and exact.
-import { CreateStateMachineCommand, DescribeExecutionCommand, GetExecutionHistoryCommand, type HistoryEvent as SdkEvent, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { CreateStateMachineCommand,  GetExecutionHistoryCommand, type HistoryEvent as SdkEvent, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readEvents, toCliHistory } from "@/lib/history/parse";
 import { createSfnClient } from "@/lib/sources/aws/client";
@@ -10,7 +10,7 @@ import { syncAws } from "@/lib/sources/aws/sync";
 import { type AwsEndpoint, startAwsEndpoint } from "@/lib/server-aws/server";
 import { loadHistory, openStore, type Store } from "@/lib/store";
 import { sqliteDatabase, type TestDatabase } from "../../helpers/databases";
-import { passDefinition, ROLE_ARN, sfnClient, useTestCredentials, waitFor } from "./helpers";
+import { passDefinition, ROLE_ARN, sfnClient, useTestCredentials, waitUntilClosed } from "./helpers";
 
 describe("sync with faults injected", () => {
   let endpoint: AwsEndpoint;
@@ -29,7 +29,7 @@ describe("sync with faults injected", () => {
       const arn = (await admin.send(new CreateStateMachineCommand({ name, definition: passDefinition(states), roleArn: ROLE_ARN }))).stateMachineArn!;
       for (let i = 0; i < (states > 100 ? 6 : 25); i++) started.push((await admin.send(new StartExecutionCommand({ stateMachineArn: arn, name: `${name}-${i}` }))).executionArn!);
     }
-    for (const arn of started) await waitFor(async () => (await admin.send(new DescribeExecutionCommand({ executionArn: arn }))).status !== "RUNNING");
+    await waitUntilClosed(admin, started);
   });
   afterAll(async () => {
     admin?.destroy();

@@ -1,7 +1,7 @@
 // Shared set-up for the AWS integration tests: the local endpoint on 127.0.0.1 and unmodified
 // SDK clients pointed at it.
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
-import { SFNClient } from "@aws-sdk/client-sfn";
+import { DescribeExecutionCommand, SFNClient } from "@aws-sdk/client-sfn";
 
 export const TEST_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" };
 export const ROLE_ARN = "arn:aws:iam::123456789012:role/statelens-test";
@@ -38,4 +38,9 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | false>, timeo
     if (Date.now() > deadline) throw new Error("timed out waiting");
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** Waits until none of these executions is RUNNING on the endpoint. */
+export async function waitUntilClosed(admin: SFNClient, executionArns: string[]): Promise<void> {
+  for (const arn of executionArns) await waitFor(async () => (await admin.send(new DescribeExecutionCommand({ executionArn: arn }))).status !== "RUNNING");
 }

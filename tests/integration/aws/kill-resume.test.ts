@@ -1,13 +1,13 @@
 // Killing `statelens sync` (SIGKILL) at random points and starting it again ends with the same
 // database as one uninterrupted run: nothing lost, nothing duplicated.
 import fs from "node:fs";
-import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { CreateStateMachineCommand,  SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toCliHistory } from "@/lib/history/parse";
 import { type AwsEndpoint, startAwsEndpoint } from "@/lib/server-aws/server";
 import { loadHistory, openStore } from "@/lib/store";
 import { postgresDatabase, postgresUnavailable, sqliteDatabase, type TestDatabase } from "../../helpers/databases";
-import { passDefinition, ROLE_ARN, sfnClient, TEST_CREDENTIALS, waitFor } from "./helpers";
+import { passDefinition, ROLE_ARN, sfnClient, TEST_CREDENTIALS, waitUntilClosed } from "./helpers";
 import { bundleCli, runSync } from "./cli-process";
 
 const pgReason = await postgresUnavailable();
@@ -50,7 +50,7 @@ describe("sync killed at random points", () => {
       const arn = (await admin.send(new CreateStateMachineCommand({ name, definition, roleArn: ROLE_ARN }))).stateMachineArn!;
       for (let i = 0; i < count; i++) started.push((await admin.send(new StartExecutionCommand({ stateMachineArn: arn, name: `${name}-${i}`, input: name === "fan" ? JSON.stringify(Array.from({ length: 8 }, (_, k) => k)) : "{}" }))).executionArn!);
     }
-    for (const arn of started) await waitFor(async () => (await admin.send(new DescribeExecutionCommand({ executionArn: arn }))).status !== "RUNNING");
+    await waitUntilClosed(admin, started);
   });
   afterAll(async () => {
     admin?.destroy();

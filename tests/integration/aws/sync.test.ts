@@ -10,7 +10,7 @@ import { createSfnClient } from "@/lib/sources/aws/client";
 import { loadHistory, openStore, type Store } from "@/lib/store";
 import { type AwsEndpoint, startAwsEndpoint } from "@/lib/server-aws/server";
 import { postgresDatabase, postgresUnavailable, sqliteDatabase, type TestDatabase } from "../../helpers/databases";
-import { passDefinition, ROLE_ARN, sfnClient, useTestCredentials, waitFor } from "./helpers";
+import { passDefinition, ROLE_ARN, sfnClient, useTestCredentials, waitFor, waitUntilClosed } from "./helpers";
 
 const pgReason = await postgresUnavailable();
 const backends: Array<[string, () => Promise<TestDatabase>, string | null]> = [
@@ -75,7 +75,7 @@ for (const [dbName, makeDb, skipReason] of backends) {
       for (let i = 0; i < 12; i++) started.push((await admin.send(new StartExecutionCommand({ stateMachineArn: orders, name: `o-${i}`, input: JSON.stringify({ i }) }))).executionArn!);
       for (let i = 0; i < 4; i++) started.push((await admin.send(new StartExecutionCommand({ stateMachineArn: checks, name: `c-${i}`, input: JSON.stringify({ ok: i % 2 === 0 }) }))).executionArn!);
       started.push((await admin.send(new StartExecutionCommand({ stateMachineArn: fan, name: "f-0", input: JSON.stringify([1, 2, 3, 4]) }))).executionArn!);
-      for (const arn of started) await waitFor(async () => (await admin.send(new DescribeExecutionCommand({ executionArn: arn }))).status !== "RUNNING");
+      await waitUntilClosed(admin, started);
     });
     afterAll(async () => {
       admin?.destroy();

@@ -4,7 +4,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
-import { CreateStateMachineCommand, DescribeExecutionCommand, GetExecutionHistoryCommand, type HistoryEvent as SdkEvent, type SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { CreateStateMachineCommand,  GetExecutionHistoryCommand, type HistoryEvent as SdkEvent, type SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readEvents, toCliHistory } from "@/lib/history/parse";
 import { createSfnClient } from "@/lib/sources/aws/client";
@@ -16,7 +16,7 @@ import { type AwsEndpoint, startAwsEndpoint } from "@/lib/server-aws/server";
 import { loadHistory, openStore, releaseLease, renewLease, type Store, tryAcquireLease } from "@/lib/store";
 import { postgresDatabase, postgresUnavailable, sqliteDatabase, type TestDatabase } from "../../helpers/databases";
 import { bundleCli, runSync } from "./cli-process";
-import { passDefinition, ROLE_ARN, sfnClient, TEST_CREDENTIALS, useTestCredentials, waitFor } from "./helpers";
+import { passDefinition, ROLE_ARN, sfnClient, TEST_CREDENTIALS, useTestCredentials, waitUntilClosed } from "./helpers";
 
 const pgReason = await postgresUnavailable();
 const backends: Array<[string, () => Promise<TestDatabase>, string | null]> = [
@@ -64,7 +64,7 @@ for (const [dbName, makeDb, skipReason] of backends) {
       }
       const fan = (await admin.send(new CreateStateMachineCommand({ name: "fan", definition: DMAP, roleArn: ROLE_ARN }))).stateMachineArn!;
       started.push((await admin.send(new StartExecutionCommand({ stateMachineArn: fan, name: "f-0", input: JSON.stringify([1, 2, 3, 4]) }))).executionArn!);
-      for (const arn of started) await waitFor(async () => (await admin.send(new DescribeExecutionCommand({ executionArn: arn }))).status !== "RUNNING");
+      await waitUntilClosed(admin, started);
     });
     afterAll(async () => {
       admin?.destroy();
