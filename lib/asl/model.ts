@@ -488,8 +488,10 @@ export function itemProcessorOf(state: MapState): ItemProcessor {
 }
 
 /** True when the Map state runs child executions (a distributed Map). */
+/** AWS also runs a legacy `Iterator` with ProcessorConfig.Mode DISTRIBUTED as a distributed Map. */
 export function isDistributedMap(state: MapState): boolean {
-  return state.ItemProcessor?.ProcessorConfig?.Mode === "DISTRIBUTED";
+  const processor = (state.ItemProcessor ?? state.Iterator) as ItemProcessor | undefined;
+  return processor?.ProcessorConfig?.Mode === "DISTRIBUTED";
 }
 
 /** The scopes nested directly in a state (its branches or its item processor). */

@@ -4,7 +4,7 @@
 // its last event, which the next event's previousEventId points at (the history is a tree).
 import type { ExecutionStatus, HistoryEvent, Json, StateMachineType } from "../history/types";
 import {
-  type Catcher, type ChoiceState, type ItemProcessor, type FailState, type MapState, type ParallelState, type PassState, type State,
+  type Catcher, type ChoiceState, type FailState, type MapState, type ParallelState, type PassState, type State,
   type StateMachineDefinition, type SucceedState, type TaskState, type WaitState,
   effectiveQueryLanguage, isDistributedMap, itemProcessorOf, parseDefinition,
 } from "../asl/model";
@@ -651,8 +651,7 @@ export class Execution implements ExecutionHandle {
     const counts = (state.Retry ?? []).map(() => 0);
     let last = enteredId;
     let retryCount = 0;
-    // AWS also runs a legacy `Iterator` with ProcessorConfig.Mode DISTRIBUTED as a distributed Map.
-    const distributed = isDistributedMap(state) || (state.Iterator as ItemProcessor | undefined)?.ProcessorConfig?.Mode === "DISTRIBUTED";
+    const distributed = isDistributedMap(state);
     for (;;) {
       let f: Failure;
       let stateFailed = false;
