@@ -353,7 +353,9 @@ export async function syncAws(options: AwsSyncOptions): Promise<SyncReport> {
           const listingTime = stop ?? startDate;
           newest = Math.max(newest ?? listingTime, listingTime);
           if (options.since !== undefined && listingTime < options.since) break listing;
-          if (stop !== undefined && stop < stopBefore) break listing;
+          // The cursor's execution itself and any that closed in the same millisecond were stored
+          // in the pass that set it (listing is newest first), so equality ends the listing too.
+          if (stop !== undefined && stop <= stopBefore) break listing;
           tally.listed++;
           progress.listed++;
           if (options.since !== undefined && startDate < options.since) continue;
