@@ -70,6 +70,9 @@ const less = (x: Timer, y: Timer) => x.at < y.at || (x.at === y.at && x.seq < y.
 const afterMicrotasks: (fn: () => void) => void =
   typeof setImmediate === "function" ? (fn) => void setImmediate(fn) : (fn) => void setTimeout(fn, 0);
 
+/** Timers due within this many virtual milliseconds of the earliest fire together. */
+const TIMER_BATCH_MS = 100;
+
 export class VirtualClock implements Clock {
   private t: number;
   private seq = 0;
@@ -123,7 +126,9 @@ export class VirtualClock implements Clock {
     if (!first) return;
     if (first.at > this.t) this.t = first.at;
     const due = [first];
-    for (let next = this.timers.peek(); next && next.at <= this.t; next = this.timers.peek()) {
+    // Timers a few milliseconds apart (e.g. the timeouts of tasks started together, a step apart)
+    // fire in one batch, as AWS processes them before reacting to the first.
+    for (let next = this.timers.peek(); next && next.at <= this.t + TIMER_BATCH_MS; next = this.timers.peek()) {
       this.timers.pop();
       if (!next.cancelled) due.push(next);
     }

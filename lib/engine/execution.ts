@@ -18,7 +18,7 @@ import {
 import { uuidV4 } from "../asl/intrinsics";
 import { Aborted, type AbortReason, Cancellation } from "./cancellation";
 import { isoTime } from "./format";
-import { type Failure, type Frame, type MapRun, type Outcome, runChildren, type ScopeOutcome } from "./threads";
+import { type Failure, type Frame, type MapRun, type Outcome, runChildren, type ScopeOutcome, StepGate } from "./threads";
 import { type Clock, RealClock, VirtualClock } from "./clock";
 import { assignedVariablesDetails, HistoryLimitExceeded, HistoryRecorder, payload } from "./history-recorder";
 import { checkDefinition } from "./definition";
@@ -83,6 +83,7 @@ export class Execution implements ExecutionHandle {
   private readonly rootCancel = new Cancellation();
   private readonly shared: SharedRun;
   private readonly resourceCache = new WeakMap<TaskState, TaskResource>();
+  private readonly taskGate = new StepGate();
   /** Map attempt's first previousEventId -> its MapStateStarted id, for failures raised after MapStateStarted. */
   private readonly mapProgress = new Map<number, number>();
   private endExecution!: (result: ExecutionResult) => void;
@@ -258,6 +259,7 @@ export class Execution implements ExecutionHandle {
       const state = frame.machine.States[name];
       if (!state) return { t: "fail", error: STATES_ERRORS.Runtime, cause: `The state '${name}' does not exist.`, prev };
       const outcome = await this.runState(frame, name, state, current, prev);
+      if (outcome.t === "fail" && state.Type === "Task") return { ...outcome, openTask: true };
       if (outcome.t !== "next") return outcome;
       if (outcome.next === null) return { t: "ok", output: outcome.output, prev: outcome.prev };
       name = outcome.next;
@@ -440,6 +442,26 @@ export class Execution implements ExecutionHandle {
   // ---- Task -----------------------------------------------------------------------------------
 
   private async runTaskState(frame: Frame, name: string, state: TaskState, input: Json, prev: number): Promise<Outcome> {
+    const wait = this.taskGate.acquire();
+    if (wait) await wait;
+    let gateHeld = true;
+    const leaveGate = (): Promise<void> | null => {
+      if (!gateHeld) return null;
+      gateHeld = false;
+      return this.taskGate.leave();
+    };
+    try {
+      if (frame.cancel.reason) return { t: "aborted" };
+      return await this.runTaskSteps(frame, name, state, input, prev, leaveGate);
+    } finally {
+      if (gateHeld) {
+        gateHeld = false;
+        this.taskGate.release();
+      }
+    }
+  }
+
+  private async runTaskSteps(frame: Frame, name: string, state: TaskState, input: Json, prev: number, scheduled: () => Promise<void> | null): Promise<Outcome> {
     const enteredTime = this.clock.now();
     const enteredId = this.entered("Task", name, input, prev);
     let target = this.resourceCache.get(state);
@@ -453,7 +475,7 @@ export class Execution implements ExecutionHandle {
     for (;;) {
       let attempt: { ok: true; result: Json; prev: number } | { ok: false; failure: Failure };
       try {
-        attempt = await this.taskAttempt(frame, name, state, target, input, enteredTime, enteredId, retryCount, last);
+        attempt = await this.taskAttempt(frame, name, state, target, input, enteredTime, enteredId, retryCount, last, scheduled);
       } catch (err) {
         // Failed before scheduling (Parameters, TimeoutSecondsPath, ...): no event of this attempt yet.
         if (err instanceof Aborted) return this.aborted("Task", err.reason);
@@ -483,6 +505,14 @@ export class Execution implements ExecutionHandle {
     }
   }
 
+  /** Leaves the entering step; the task starts once no other thread is inside one (see StepGate). */
+  private async afterScheduled(frame: Frame, leave: () => Promise<void> | null): Promise<void> {
+    const started = leave();
+    if (!started) return;
+    await started;
+    frame.cancel.throwIfCancelled();
+  }
+
   private newToken(): string {
     const n = ++this.shared.tokenSeq.n;
     return `${this.tokenPrefix}${n}.${Math.floor(this.random() * 0xffffffff).toString(16).padStart(8, "0")}`;
@@ -491,6 +521,7 @@ export class Execution implements ExecutionHandle {
   /** One attempt: Scheduled, Started, (Submitted), then Succeeded / Failed / TimedOut. */
   private async taskAttempt(
     frame: Frame, name: string, state: TaskState, target: TaskResource, input: Json, enteredTime: number, enteredId: number, retryCount: number, prev: number,
+    scheduled: () => Promise<void> | null,
   ): Promise<{ ok: true; result: Json; prev: number } | { ok: false; failure: Failure }> {
     if (target.kind === "activity" && this.options.activities && !this.options.activities.includes(target.arn)) {
       throw new StatesError(STATES_ERRORS.Runtime, `The activity ${target.arn} does not exist.`);
@@ -512,18 +543,21 @@ export class Execution implements ExecutionHandle {
       if (timeouts.timeoutSeconds !== undefined) d.timeoutInSeconds = timeouts.timeoutSeconds;
       if (roleArn !== undefined) d.taskCredentials = { roleArn };
       id = this.emit("LambdaFunctionScheduled", prev, "lambdaFunctionScheduledEventDetails", d);
+      await this.afterScheduled(frame, scheduled);
       id = this.emit("LambdaFunctionStarted", id);
     } else if (target.kind === "activity") {
       const d: Record<string, unknown> = { resource: target.arn, input: payload(request), inputDetails: TRUNCATED_FALSE };
       if (timeouts.timeoutSeconds !== undefined) d.timeoutInSeconds = timeouts.timeoutSeconds;
       if (timeouts.heartbeatSeconds !== undefined) d.heartbeatInSeconds = timeouts.heartbeatSeconds;
       id = this.emit("ActivityScheduled", prev, "activityScheduledEventDetails", d);
+      await this.afterScheduled(frame, scheduled);
     } else {
       const d: Record<string, unknown> = { resourceType: target.resourceType, resource: target.resource, region: this.region, parameters: payload(request) };
       if (timeouts.timeoutSeconds !== undefined) d.timeoutInSeconds = timeouts.timeoutSeconds;
       if (timeouts.heartbeatSeconds !== undefined) d.heartbeatInSeconds = timeouts.heartbeatSeconds;
       if (roleArn !== undefined) d.taskCredentials = { roleArn };
       id = this.emit("TaskScheduled", prev, "taskScheduledEventDetails", d);
+      await this.afterScheduled(frame, scheduled);
       id = this.emit("TaskStarted", id, "taskStartedEventDetails", { resourceType: target.resourceType, resource: target.resource });
     }
 
@@ -585,7 +619,8 @@ export class Execution implements ExecutionHandle {
         frame.cancel.throwIfCancelled();
         const startedId = this.emit("ParallelStateStarted", last);
         const run = await runChildren(frame, state.Branches.length, 0, () => startedId,
-          (i, cancel) => this.runScope({ machine: state.Branches[i], variables: { ...frame.variables }, cancel }, branchInput, startedId), () => startedId);
+          (i, cancel) => this.runScope({ machine: state.Branches[i], variables: { ...frame.variables }, cancel }, branchInput, startedId), () => startedId,
+          { openTaskAborted: (abortPrev) => void this.emit("TaskStateAborted", abortPrev) });
         if (run.t === "aborted") return this.aborted("Parallel", frame.cancel.reason as AbortReason);
         if (run.t === "ok") {
           try {
@@ -717,6 +752,7 @@ export class Execution implements ExecutionHandle {
         aborted: (index, reason) => {
           if (!reason.silent) this.emit("MapIterationAborted", reason.prev, "mapIterationAbortedEventDetails", { name, index });
         },
+        openTaskAborted: (abortPrev) => void this.emit("TaskStateAborted", abortPrev),
       },
     );
     if (run.t === "aborted") return run;

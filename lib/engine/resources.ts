@@ -1,6 +1,6 @@
 // Which event family a Task state emits, from its Resource ARN:
 //   arn:aws:lambda:<region>:<account>:function:<name>   -> LambdaFunction* (legacy form)
-//   arn:aws:states:<region>:<account>:activity:<name>   -> Activity*
+//   arn:aws:states:<region>:<account>:activity:<name>   -> Activity* (and any other resource)
 //   arn:aws:states:::<type>:<action>[.sync[:2]|.waitForTaskToken] -> Task*, with `resourceType`
 //     = <type> (e.g. "lambda", "aws-sdk:s3") and `resource` = <action> plus its pattern suffix.
 
@@ -29,8 +29,12 @@ export function classifyResource(arn: string): TaskResource {
     const pattern: IntegrationPattern = !suffixMatch ? "requestResponse" : suffix === ".waitForTaskToken" ? "waitForTaskToken" : "sync";
     return { kind: "service", arn, resourceType, resource: action + suffix, pattern };
   }
-  // Anything else (e.g. an HTTP endpoint ARN) is reported as a service integration of its service.
-  return { kind: "service", arn, resourceType: service ?? "unknown", resource: parts.slice(5).join(":") || arn, pattern: "requestResponse" };
+  // AWS accepts exactly three Task resource families: Lambda function ARNs, service integrations
+  // (`arn:<partition>:states:::...`) and activity ARNs. Anything that is neither of the first two
+  // is therefore treated as an activity: that is what a valid definition's remaining resources are,
+  // and histories whose activity ARN was replaced by a placeholder (e.g. `activity_arn`) replay as
+  // the activities they were.
+  return { kind: "activity", arn };
 }
 
 /** True for tasks that wait for an external answer identified by a task token. */

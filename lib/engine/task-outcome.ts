@@ -60,12 +60,24 @@ export function awaitTaskOutcome(
     return value;
   };
   // An answer that says how long the attempt ran is recorded that much later (see TaskOutcome).
-  const delayOf = (value: TaskOutcome): number => ("durationMs" in value && typeof value.durationMs === "number" && value.durationMs > 0 ? value.durationMs : 0);
+  // An answer that *is* a timeout (a mock's `Throw` of States.Timeout) without a duration happens
+  // when the timeout would: after HeartbeatSeconds for a missed heartbeat, else TimeoutSeconds.
+  const delayOf = (value: TaskOutcome): number => {
+    if ("durationMs" in value && typeof value.durationMs === "number") return value.durationMs > 0 ? value.durationMs : 0;
+    if ("error" in value && value.error === STATES_ERRORS.Timeout) {
+      const seconds = value.heartbeatTimeout ? (timeouts.heartbeatSeconds ?? timeouts.timeoutSeconds) : timeouts.timeoutSeconds;
+      return seconds !== undefined ? seconds * 1000 : 0;
+    }
+    return 0;
+  };
   let immediate: TaskOutcome | null = null;
   if (!(answer instanceof Promise)) {
     immediate = settleNow(answer);
     if (immediate && delayOf(immediate) === 0) return immediate; // answered at once: no promise, no timers
   }
+  // A timeout answered ahead keeps its cause when the clock reaches it.
+  const isTimeout = (value: TaskOutcome | null): value is TaskOutcome => value !== null && "error" in value && value.error === STATES_ERRORS.Timeout && !("durationMs" in value && value.durationMs);
+  const timeoutOutcome: TaskOutcome = isTimeout(immediate) && !("heartbeatTimeout" in immediate && immediate.heartbeatTimeout) ? immediate : { error: STATES_ERRORS.Timeout };
   return new Promise<TaskOutcome>((resolve, reject) => {
     let settled = false;
     const cleanups: Array<() => void> = [];
@@ -100,7 +112,7 @@ export function awaitTaskOutcome(
     }
     cleanups.push(deps.clock.schedule((timeouts.timeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS) * 1000, () => {
       if (invocation.taskToken !== undefined) deps.timedOutTokens.add(invocation.taskToken);
-      settle({ error: STATES_ERRORS.Timeout });
+      settle(timeoutOutcome);
     }));
     // Not tracked: a duration is clock time, so the virtual clock must be free to advance to it.
     const settleAfterDuration = (outcome: TaskOutcome) => {

@@ -178,3 +178,78 @@ describe("Distributed Map", () => {
     expect(written).toContain(out.ResultWriterDetails.Key);
   });
 });
+
+// Shapes from executions recorded on AWS (a Map of four Lambda tasks that all time out; a
+// Parallel whose only branch's callback task fails).
+describe("concurrent threads as AWS records them", () => {
+  const SERVICE = "arn:aws:states:::lambda:invoke";
+  const timingOutMap = {
+    StartAt: "M",
+    States: { M: { Type: "Map", ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }, StartAt: "T", States: { T: { Type: "Task", Resource: SERVICE, TimeoutSeconds: 5, End: true } } }, End: true } },
+  } as never;
+  const timeoutResolver: TaskResolver = () => ({ error: "States.Timeout" });
+
+  it("each iteration enters and schedules its task back to back; the tasks start once all are scheduled", async () => {
+    const h = await run(timingOutMap, [1, 2, 3], { taskResolver: timeoutResolver });
+    expect(shape(h.events).slice(0, 16)).toEqual([
+      "1<-0 ExecutionStarted", "2<-0 MapStateEntered", "3<-2 MapStateStarted",
+      "4<-3 MapIterationStarted", "5<-3 MapIterationStarted", "6<-3 MapIterationStarted",
+      "7<-4 TaskStateEntered", "8<-7 TaskScheduled", "9<-5 TaskStateEntered", "10<-9 TaskScheduled", "11<-6 TaskStateEntered", "12<-11 TaskScheduled",
+      "13<-8 TaskStarted", "14<-10 TaskStarted", "15<-12 TaskStarted",
+      "16<-13 TaskTimedOut",
+    ]);
+  });
+
+  it("a mocked timeout is recorded when TimeoutSeconds runs out, and tasks timing out together are all recorded before the failure", async () => {
+    const h = await run(timingOutMap, [1, 2, 3], { taskResolver: timeoutResolver });
+    const started = find(h.events, "TaskStarted");
+    const timedOut = h.events.filter((e) => e.type === "TaskTimedOut");
+    expect(timedOut).toHaveLength(3);
+    expect(timedOut[0].timestamp - (started?.timestamp ?? 0)).toBeGreaterThanOrEqual(5000);
+    expect(timedOut[0].timestamp - (started?.timestamp ?? 0)).toBeLessThan(5100);
+    const first = timedOut[0].id;
+    expect(timedOut.map((e) => e.id)).toEqual([first, first + 1, first + 2]);
+    // The first timeout fails its iteration; the others are aborted, each with its open task,
+    // and the failing iteration's own task is recorded as aborted too.
+    const n = first + 2;
+    expect(shape(h.events).slice(n)).toEqual([
+      `${n + 1}<-${first} MapIterationFailed`,
+      `${n + 2}<-${first} TaskStateAborted`, `${n + 3}<-${first} MapIterationAborted`,
+      `${n + 4}<-${first} TaskStateAborted`, `${n + 5}<-${first} MapIterationAborted`,
+      `${n + 6}<-${first} TaskStateAborted`,
+      `${n + 7}<-${first} MapStateFailed`, `${n + 8}<-${n + 7} ExecutionFailed`,
+    ]);
+    expect(details(find(h.events, "MapIterationFailed"))).toEqual({ name: "M", index: 0 });
+    expect(details(find(h.events, "MapIterationAborted", 1))).toEqual({ name: "M", index: 2 });
+  });
+
+  it("a mocked timeout keeps its cause", async () => {
+    const h = await run(timingOutMap, [1], { taskResolver: () => ({ error: "States.Timeout", cause: "slow" }) });
+    expect(details(find(h.events, "TaskTimedOut"))).toMatchObject({ error: "States.Timeout", cause: "slow" });
+  });
+
+  it("a task failing in a Parallel branch is recorded as aborted before ParallelStateFailed", async () => {
+    const h = await run({
+      StartAt: "P",
+      States: {
+        P: { Type: "Parallel", Branches: [{ StartAt: "T", States: { T: { Type: "Task", Resource: SERVICE, End: true } } }], Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.err", Next: "H" }], End: true },
+        H: { Type: "Pass", End: true },
+      },
+    } as never, {}, { taskResolver: () => ({ error: "Boom", cause: "c" }) });
+    const failed = find(h.events, "TaskFailed")?.id as number;
+    expect(shape(h.events).slice(failed - 1, failed + 3)).toEqual([
+      `${failed}<-${failed - 1} TaskFailed`, `${failed + 1}<-${failed} TaskStateAborted`, `${failed + 2}<-${failed} ParallelStateFailed`, `${failed + 3}<-${failed + 2} ParallelStateExited`,
+    ]);
+    expect((await h.result()).output).toEqual({ err: { Error: "Boom", Cause: "c" } });
+  });
+
+  it("a Fail state ending a branch has no aborted event", async () => {
+    const h = await run({ StartAt: "P", States: { P: { Type: "Parallel", Branches: [{ StartAt: "F", States: { F: { Type: "Fail", Error: "E" } } }], End: true } } } as never);
+    expect(types(h.events)).toEqual(["ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted", "FailStateEntered", "ParallelStateFailed", "ExecutionFailed"]);
+  });
+
+  it("a task at the top level that fails has no aborted event", async () => {
+    const h = await run({ StartAt: "T", States: { T: { Type: "Task", Resource: SERVICE, End: true } } } as never, {}, { taskResolver: () => ({ error: "Boom" }) });
+    expect(types(h.events)).not.toContain("TaskStateAborted");
+  });
+});

@@ -19,4 +19,9 @@ describe("classifyResource", () => {
     expect(classifyResource("arn:aws:states:::ecs:runTask.sync")).toMatchObject({ resourceType: "ecs", resource: "runTask.sync", pattern: "sync" });
     expect(classifyResource("arn:aws:states:::sqs:sendMessage.waitForTaskToken")).toMatchObject({ resourceType: "sqs", resource: "sendMessage.waitForTaskToken", pattern: "waitForTaskToken" });
   });
+  it("treats any other resource as an activity (the only family left on AWS)", () => {
+    expect(classifyResource("activity_arn")).toEqual({ kind: "activity", arn: "activity_arn" });
+    expect(classifyResource("arn:aws:ecs:us-east-1:123456789012:cluster/c").kind).toBe("activity");
+    expect(classifyResource("arn:aws:lambda:us-east-1:123456789012:function:f").kind).toBe("lambda");
+  });
 });
