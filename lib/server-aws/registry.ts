@@ -2,6 +2,7 @@
 // (with the engine) or was given (imported histories). Map Run children are reached through
 // their parent. In memory; finished executions can be persisted to the store by the server.
 import type { ExecutionDescription, ExecutionHandle, MapRunRecord } from "@/lib/engine";
+import { childDefinitionOf } from "@/lib/engine/map-runs";
 import type { HistoryEvent, StateMachineType } from "@/lib/history/types";
 import type { LogLevel } from "@/lib/sources/cloudwatch-logs/record";
 
@@ -136,33 +137,3 @@ export class Registry {
   }
 }
 
-/** The state named `name` anywhere in a definition (Map and Parallel bodies included). */
-export function findState(definitionText: string, name: string): Record<string, unknown> | undefined {
-  const visit = (machine: unknown): Record<string, unknown> | undefined => {
-    if (typeof machine !== "object" || machine === null) return undefined;
-    const states = (machine as { States?: Record<string, Record<string, unknown>> }).States ?? {};
-    for (const [stateName, state] of Object.entries(states)) {
-      if (stateName === name) return state;
-      for (const inner of [state.ItemProcessor, state.Iterator, ...((state.Branches as unknown[] | undefined) ?? [])]) {
-        const found = visit(inner);
-        if (found) return found;
-      }
-    }
-    return undefined;
-  };
-  try {
-    return visit(JSON.parse(definitionText));
-  } catch {
-    return undefined;
-  }
-}
-
-/** The ItemProcessor of the (possibly nested) Map state named `stateName`, as a definition. */
-function childDefinitionOf(definitionText: string, stateName: string): string {
-  const processor = findState(definitionText, stateName)?.ItemProcessor as Record<string, unknown> | undefined;
-  if (!processor) return definitionText;
-  const { ProcessorConfig: _config, ...rest } = processor;
-  void _config;
-  const top = JSON.parse(definitionText) as Record<string, unknown>;
-  return JSON.stringify(top.QueryLanguage ? { QueryLanguage: top.QueryLanguage, ...rest } : rest);
-}

@@ -8,11 +8,12 @@ import {
   type ExecutionDescription, mockConfigResolver, type MockConfig, startExecution, type TaskInvocation, type TaskOutcome, type TaskResolver, TaskTokenError,
 } from "@/lib/engine";
 import type { HistoryEvent, Json, StateMachineType } from "@/lib/history/types";
+import { mapRunConfig, mapRunCounts, mapRunTimes } from "@/lib/engine/map-runs";
 import { isLoggedAt, type LogLevel, toLogRecord } from "@/lib/sources/cloudwatch-logs/record";
 import { AwsApiError, invalidArn, validation } from "./errors";
 import { logStreamNameFor, type LogsService } from "./logs";
 import {
-  describeEntry, eventsOf, type ExecutionEntry, findState, type MapRunView, listingTime, type LoggingConfiguration, Registry, type StateMachineEntry, type StateMachineSnapshot,
+  describeEntry, eventsOf, type ExecutionEntry, type MapRunView, listingTime, type LoggingConfiguration, Registry, type StateMachineEntry, type StateMachineSnapshot,
 } from "./registry";
 import type { EndpointPersistence } from "./persistence";
 import { decodeToken, encodeToken, pageSize } from "./tokens";
@@ -476,13 +477,8 @@ export class StepFunctionsService {
     };
   }
 
-  /** A Map Run starts at its MapRunStarted event and stops at the parent's MapRunSucceeded/Failed/Aborted. */
   private mapRunTimes(mapRunArn: string, parent: ExecutionEntry, children: ExecutionEntry[]): { start: number; stop?: number } {
-    const events = eventsOf(parent);
-    const started = events.find((e) => e.type === "MapRunStarted" && e.mapRunStartedEventDetails?.mapRunArn === mapRunArn);
-    const start = started?.timestamp ?? Math.min(...children.map((c) => describeEntry(c).startDate));
-    const end = started ? events.find((e) => e.id > started.id && (e.type === "MapRunSucceeded" || e.type === "MapRunFailed" || e.type === "MapRunAborted")) : undefined;
-    return { start, stop: end?.timestamp };
+    return mapRunTimes(eventsOf(parent), mapRunArn, children.map((c) => describeEntry(c).startDate));
   }
 
   private describeMapRun(req: Req) {
@@ -496,19 +492,11 @@ export class StepFunctionsService {
 
   /** What DescribeMapRun says of a Map Run (dates in epoch ms). */
   mapRunDescription(run: MapRunView): MapRunDescription {
-    const statuses = run.children.map((c) => describeEntry(c).status);
-    const count = (s: string) => statuses.filter((x) => x === s).length;
-    const total = run.record.itemCounts.total;
-    const counts = {
-      pending: Math.max(0, total - statuses.length), running: count("RUNNING"), succeeded: count("SUCCEEDED"), failed: count("FAILED"), timedOut: count("TIMED_OUT"),
-      aborted: count("ABORTED"), total, resultsWritten: count("SUCCEEDED") + count("FAILED"), failuresNotRedrivable: 0, pendingRedrive: 0,
-    };
+    const counts = mapRunCounts(run.record.itemCounts.total, run.children.map((c) => describeEntry(c).status));
     const t = this.mapRunTimes(run.record.mapRunArn, run.parent, run.children);
-    const state = findState(run.parent.machine.definition, run.record.stateName);
-    const num = (v: unknown) => (typeof v === "number" ? v : 0);
     return {
       mapRunArn: run.record.mapRunArn, executionArn: run.parent.executionArn, status: run.record.status, startDate: t.start, stopDate: t.stop,
-      maxConcurrency: num(state?.MaxConcurrency), toleratedFailurePercentage: num(state?.ToleratedFailurePercentage), toleratedFailureCount: num(state?.ToleratedFailureCount),
+      ...mapRunConfig(run.parent.machine.definition, run.record.stateName),
       itemCounts: counts, executionCounts: counts, redriveCount: 0,
     };
   }
