@@ -12,7 +12,8 @@ export type Prisma = InstanceType<typeof SqliteClient>;
 export function createPrisma(config: DatabaseConfig): { prisma: Prisma; close(): Promise<void> } {
   if (config.kind === "sqlite") {
     // Timestamps as epoch milliseconds: compact, fast to compare, and what the bulk writer stores.
-    const prisma = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: config.url }, { timestampFormat: "unixepoch-ms" }) });
+    // The same busy timeout as the bulk driver (driver.ts): readers wait for a writer's commit.
+    const prisma = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: config.url, timeout: 10_000 }, { timestampFormat: "unixepoch-ms" }) });
     return { prisma, close: () => prisma.$disconnect() };
   }
   const pool = pgPool(config.url, config.schema);
