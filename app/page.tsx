@@ -1,6 +1,5 @@
 import Link from "next/link";
 import { machineCost } from "@/lib/analysis/cost";
-import { percentiles } from "@/lib/analysis/stats";
 import { bucketSeries, bucketSizeFor, bucketStarts, parseTimeRange, rangeParams } from "@/lib/analysis/time-range";
 import { executionsOverTime, machineUsage, overviewTotals, topErrors, topFailingStates } from "@/lib/store/queries";
 import { getStore } from "@/lib/store/server";
@@ -25,7 +24,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Sea
   const total = Object.values(totals.byStatus).reduce((a, b) => a + b, 0);
   const failed = (totals.byStatus.FAILED ?? 0) + (totals.byStatus.TIMED_OUT ?? 0) + (totals.byStatus.ABORTED ?? 0);
   const closed = total - (totals.byStatus.RUNNING ?? 0);
-  const [p50, p95] = percentiles(totals.durations, [50, 95]);
+  const { p50, p95 } = totals;
   const costs = usage.filter((u) => u.executions > 0).map((u) => machineCost(u, u.region));
   const dollars = costs.reduce((s, c) => s + c.dollars, 0);
   const card = "rounded border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900";

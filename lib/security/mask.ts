@@ -125,12 +125,23 @@ function lastFieldName(path: MaskPath): string | null {
  * not occur in it (and no `\u` escape could spell one). Skips parsing almost every payload.
  */
 function cannotMatch(text: string, paths: readonly MaskPath[]): boolean {
-  if (text.includes("\\u")) return false;
-  for (const p of paths) {
-    const name = lastFieldName(p);
-    if (name === null || text.includes(JSON.stringify(name).slice(1, -1))) return false;
-  }
+  const names = fieldNeedles(paths);
+  if (names === null || text.includes("\\u")) return false;
+  for (const name of names) if (text.includes(name)) return false;
   return true;
+}
+
+const needles = new WeakMap<readonly MaskPath[], string[] | null>();
+
+/** Each path's last field name as it appears in JSON text; null when a path ends in no name. */
+function fieldNeedles(paths: readonly MaskPath[]): string[] | null {
+  let found = needles.get(paths);
+  if (found === undefined) {
+    const names = paths.map(lastFieldName);
+    found = names.every((n) => n !== null) ? names.map((n) => JSON.stringify(n).slice(1, -1)) : null;
+    needles.set(paths, found);
+  }
+  return found;
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

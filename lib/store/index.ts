@@ -35,7 +35,9 @@ export async function openStore(options: { url?: string; migrate?: boolean } = {
 
 export { resolveDatabase, describeDatabase } from "./config";
 export { migrate } from "./migrate";
-export { ingestExecution, type IngestInput, type IngestOutcome } from "./ingest";
+export {
+  ingestExecution, ingestExecutions, ingestExecutionsSettled, IngestBatchError, type IngestFailure, type IngestInput, type IngestOutcome, type IngestSettled,
+} from "./ingest";
 export { findExecution, loadHistory } from "./history";
 export {
   executionStatuses, runningExecutionArns, markIncomplete, upsertMapRun, type DescribedMapRun, readSyncCursor, writeSyncCursor, type SyncCursorKey,

@@ -17,15 +17,19 @@ export function configuredMaskPaths(env: NodeJS.ProcessEnv = process.env): MaskP
 
 type Details = Record<string, unknown>;
 
+/** The details with every payload masked; the same object when nothing was masked. */
 function maskDetails(details: Details, paths: readonly MaskPath[]): Details {
-  const out: Details = { ...details };
-  for (const [key, value] of Object.entries(details)) {
-    if (PAYLOAD_FIELDS.has(key) && typeof value === "string") out[key] = maskJsonText(value, paths);
+  let out: Details | null = null;
+  for (const key in details) {
+    const value = details[key];
+    let masked: unknown = value;
+    if (PAYLOAD_FIELDS.has(key) && typeof value === "string") masked = maskJsonText(value, paths);
     else if (key === "assignedVariables" && typeof value === "object" && value !== null && !Array.isArray(value)) {
-      out[key] = maskVariables(value as Record<string, unknown>, paths);
+      masked = maskVariables(value as Record<string, unknown>, paths);
     }
+    if (masked !== value) (out ??= { ...details })[key] = masked;
   }
-  return out;
+  return out ?? details;
 }
 
 /**
@@ -49,15 +53,22 @@ function maskVariables(variables: Record<string, unknown>, paths: readonly MaskP
   return out;
 }
 
+/** The event with every payload masked; the same object when nothing was masked. */
 export function maskEvent(event: HistoryEvent, paths: readonly MaskPath[]): HistoryEvent {
-  const out: Record<string, unknown> = { ...event };
-  for (const [key, value] of Object.entries(event)) {
-    if (key.endsWith("EventDetails") && typeof value === "object" && value !== null) out[key] = maskDetails(value as Details, paths);
+  let out: Record<string, unknown> | null = null;
+  const source = event as unknown as Record<string, unknown>;
+  for (const key in source) {
+    const value = source[key];
+    if (!key.endsWith("EventDetails") || typeof value !== "object" || value === null) continue;
+    const masked = maskDetails(value as Details, paths);
+    if (masked !== value) (out ??= { ...source })[key] = masked;
   }
-  if (event.unknownDetails && typeof event.unknownDetails.value === "object" && event.unknownDetails.value !== null) {
-    out.unknownDetails = { key: event.unknownDetails.key, value: maskDetails(event.unknownDetails.value as Details, paths) };
+  const unknown = event.unknownDetails;
+  if (unknown && typeof unknown.value === "object" && unknown.value !== null) {
+    const masked = maskDetails(unknown.value as Details, paths);
+    if (masked !== unknown.value) (out ??= { ...source }).unknownDetails = { key: unknown.key, value: masked };
   }
-  return out as HistoryEvent;
+  return (out ?? event) as HistoryEvent;
 }
 
 /** A copy of the input with every configured path masked in every payload. */

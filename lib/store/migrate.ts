@@ -74,10 +74,36 @@ async function migrateInTransaction(driver: SqlDriver): Promise<MigrationResult>
   });
 }
 
-/** Splits a migration script into statements (Prisma's scripts hold no semicolons in literals). */
+/**
+ * Splits a migration script into statements at a semicolon that ends a line (Prisma's scripts
+ * hold no semicolons in literals). Dollar-quoted bodies (`DO $$ ... $$`, hand-written PostgreSQL
+ * migrations) stay whole.
+ */
 export function splitStatements(sql: string): string[] {
-  return sql
-    .split(/;\s*(?:\n|$)/)
-    .map((s) => s.replace(/^\s*--.*$/gm, "").trim())
-    .filter((s) => s.length > 0);
+  const parts: string[] = [];
+  const dollar = /\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/y;
+  const end = /;\s*(?:\n|$)/y;
+  let start = 0;
+  for (let i = 0; i < sql.length; ) {
+    if (sql[i] === "$") {
+      dollar.lastIndex = i;
+      const open = dollar.exec(sql);
+      if (open) {
+        const close = sql.indexOf(open[0], i + open[0].length);
+        i = close < 0 ? sql.length : close + open[0].length;
+        continue;
+      }
+    } else if (sql[i] === ";") {
+      end.lastIndex = i;
+      const m = end.exec(sql);
+      if (m) {
+        parts.push(sql.slice(start, i));
+        i = start = i + m[0].length;
+        continue;
+      }
+    }
+    i++;
+  }
+  parts.push(sql.slice(start));
+  return parts.map((s) => s.replace(/^\s*--.*$/gm, "").trim()).filter((s) => s.length > 0);
 }

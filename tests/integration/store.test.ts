@@ -114,16 +114,22 @@ describe("migrations on SQLite", () => {
       // Apply only the first migration by hand, as an old version of statelens would have.
       const [first] = MIGRATIONS.sqlite;
       await migrate(driver); // creates _prisma_migrations and everything
-      await driver.exec(`DROP TABLE "HistoryEvent"; DROP TABLE "StateVisit"; DROP TABLE "Execution"; DROP TABLE "StateMachineVersion"; DROP TABLE "StateMachine"; DROP TABLE "SyncCursor"; DROP TABLE "MapRun"; DROP TABLE "EndpointStateMachine"; DROP TABLE "SyncLease"; DELETE FROM "_prisma_migrations";`);
+      await driver.exec(`DROP TABLE "StateDayRollup"; DROP TABLE "HistoryEvent"; DROP TABLE "StateVisit"; DROP TABLE "Execution"; DROP TABLE "StateMachineVersion"; DROP TABLE "StateMachine"; DROP TABLE "SyncCursor"; DROP TABLE "MapRun"; DROP TABLE "EndpointStateMachine"; DROP TABLE "SyncLease"; DELETE FROM "_prisma_migrations";`);
       for (const statement of splitStatements(first.sql)) await driver.run(statement);
       await driver.run(`INSERT INTO "_prisma_migrations" ("id","checksum","finished_at","migration_name","started_at","applied_steps_count") VALUES ('x', ?, 1, ?, 1, 1)`, [first.checksum, first.name]);
       await driver.run(`INSERT INTO "StateMachine" ("arn","name","createdAt") VALUES ('sm', 'sm', 0)`);
       await driver.run(`INSERT INTO "Execution" ("arn","name","stateMachineId","status","startDate","eventCount","importedAt") VALUES ('e', 'e', 1, 'SUCCEEDED', 0, 1, 0)`);
       await driver.run(`INSERT INTO "HistoryEvent" ("executionId","eventId","previousEventId","timestamp","type") VALUES (1, 1, 0, 0, 'ExecutionStarted')`);
+      const day2 = 2 * 86_400_000; // a visit two days after the execution's start (epoch 0), failed after 2 retries
+      await driver.run(`INSERT INTO "StateVisit" ("executionId","seq","stateName","stateType","enteredEventId","enteredAt","durationMs","status","attempts","error") VALUES (1, 0, 'Charge', 'Task', 2, ?, 40, 'FAILED', 3, 'Boom')`, [day2 + 5000]);
       const result = await migrate(driver);
       expect(result.applied).toEqual(MIGRATIONS.sqlite.slice(1).map((m) => m.name));
       expect(await driver.all(`SELECT "arn", "historyComplete" FROM "Execution"`)).toEqual([{ arn: "e", historyComplete: 1 }]);
       expect(await driver.all(`SELECT count(*) AS n FROM "HistoryEvent"`)).toEqual([{ n: 1 }]);
+      // The rollup migration backfills from the visits already stored.
+      expect(await driver.all(`SELECT "stateMachineId", "startDay", "day", "stateName", "visits", "failures", "retries", "timeouts", "durationSumMs", "durationCount", "failedExecutions" FROM "StateDayRollup"`)).toEqual([
+        { stateMachineId: 1, startDay: 0, day: day2, stateName: "Charge", visits: 1, failures: 1, retries: 2, timeouts: 0, durationSumMs: 40, durationCount: 1, failedExecutions: 1 },
+      ]);
     } finally {
       await driver.close();
       await db.drop();

@@ -58,7 +58,10 @@ function whereFor(kind: Kind, f: ExecutionListFilter): Where {
   if (f.to !== undefined) w.add(`e."startDate" < ?`, ts(kind, f.to));
   if (f.error) w.add(`e."error" = ?`, f.error);
   if (f.cause) w.add(`e."cause" LIKE ? ESCAPE '\\'`, like(f.cause));
-  if (f.failedState) w.add(`(e."failedState" = ? OR EXISTS (SELECT 1 FROM "StateVisit" fv WHERE fv."executionId" = e."id" AND fv."stateName" = ? AND fv."status" IN ('FAILED', 'CAUGHT')))`, f.failedState, f.failedState);
+  // An uncorrelated IN: one index range scan of StateVisit (stateName, status), hashed once. (As a
+  // correlated EXISTS inside the OR, PostgreSQL costed the per-row alternative so high that JIT
+  // compilation alone took ~250 ms; see docs/query-plans.md.)
+  if (f.failedState) w.add(`(e."failedState" = ? OR e."id" IN (SELECT fv."executionId" FROM "StateVisit" fv WHERE fv."stateName" = ? AND fv."status" IN ('FAILED', 'CAUGHT')))`, f.failedState, f.failedState);
   if (f.parentArn) w.add(`e."parentArn" = ?`, f.parentArn);
   if (f.visitState) {
     const cond = f.visitIs === "failed" ? `AND v."status" IN ('FAILED', 'CAUGHT') AND v."error" IS NOT NULL` : f.visitIs === "retried" ? `AND v."attempts" > 1` : f.visitIs === "timeout" ? `AND v."error" = 'States.Timeout'` : "";
@@ -81,9 +84,31 @@ function whereFor(kind: Kind, f: ExecutionListFilter): Where {
       const op = search.op === "=" ? "=" : "<>";
       const text = value === null ? null : String(value);
       w.add(`(CASE WHEN e."input" ~ '^\\s*[{\\[]' THEN (e."input"::jsonb #>> ?::text[]) END ${op} ?)`, `{${keys.join(",")}}`, text);
+      // The same test through the GIN index on the parsed input (migration execution_search_indexes):
+      // containment of every JSON value whose text could equal the one searched for, a superset
+      // of the matches that the exact test above then narrows.
+      const probes = search.op === "=" && text !== null ? containmentProbes(search.path, keys, text) : null;
+      if (probes) w.add(`(${probes.map(() => `"statelens_json_or_null"(e."input") @> ?::jsonb`).join(" OR ")})`, ...probes);
     }
   }
   return w;
+}
+
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/**
+ * JSON documents `d` such that every input whose value at `keys` has the text `text` (what
+ * `#>>` returns) contains one of them (`@>`): the value as a JSON string, and also as a number or
+ * boolean when the text reads as one. Null when containment cannot express the test: a path
+ * through array indexes (containment ignores positions), or a text that could be an object's or
+ * array's JSON.
+ */
+export function containmentProbes(path: string, keys: string[], text: string): string[] | null {
+  if (!keys.length || /\[\d+\]/.test(path) || /^\s*[{[]/.test(text)) return null;
+  const scalars = [JSON.stringify(text)];
+  if (JSON_NUMBER.test(text)) scalars.push(text); // the digits as written: no float rounding
+  if (text === "true" || text === "false") scalars.push(text);
+  return scalars.map((scalar) => keys.reduceRight((inner, key) => `{${JSON.stringify(key)}:${inner}}`, scalar));
 }
 
 const SELECT = `SELECT e."id", e."arn", e."name", m."name" AS "stateMachine", m."type" AS "stateMachineType", e."versionId", e."status", e."startDate", e."stopDate", e."durationMs",
@@ -108,7 +133,10 @@ export async function searchExecutions(store: Store, f: ExecutionListFilter): Pr
   const page = Math.max(f.page ?? 1, 1);
   const sort = EXECUTION_SORTS.includes(f.sort as ExecutionSort) ? f.sort! : "startDate";
   const dir = f.dir === "asc" ? "ASC" : "DESC";
-  const nulls = kind === "postgres" ? (dir === "ASC" ? " NULLS FIRST" : " NULLS LAST") : "";
+  // PostgreSQL sorts NULL last ascending, SQLite first: say it, but only for the one nullable sort
+  // column, since a NULLS clause that differs from the index's order (DESC NULLS LAST on an ASC
+  // index) stops PostgreSQL from reading the page off the startDate index (a full scan and sort instead).
+  const nulls = kind === "postgres" && sort === "durationMs" ? (dir === "ASC" ? " NULLS FIRST" : " NULLS LAST") : "";
   const [rows, count] = await Promise.all([
     store.driver.all<Record<string, unknown>>(`${SELECT} ${w} ORDER BY e."${sort}" ${dir}${nulls}, e."id" ${dir} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`, w.params),
     store.driver.all<{ n: unknown }>(`SELECT COUNT(*) AS "n" FROM "Execution" e JOIN "StateMachine" m ON m."id" = e."stateMachineId" ${w}`, w.params),

@@ -1,10 +1,37 @@
-// Heatmap data: per state and time bucket, failures/retries/timeouts; and the visits of the most
-// recent executions of one state machine for the executions x states grid.
+// Heatmap data: per state and time bucket, failures/retries/timeouts (StateDayRollup for whole
+// days); and the visits of the most recent executions of one state machine for the executions x
+// states grid.
 import type { StateBucketCount } from "@/lib/analysis/heatmap";
 import type { Store } from "../index";
-import { bucketSql, msOrNull, num, ts } from "./sql";
+import { bucketSql, DAY_MS, msOrNull, num, splitByDay, sumByKey, ts } from "./sql";
 
+/**
+ * Per state and time bucket (by visit entry time): failures, retries, timeouts. With buckets of
+ * whole UTC days, the whole days of the range come from StateDayRollup and only the partial days
+ * at its edges from StateVisit; other bucket sizes read StateVisit.
+ */
 export async function stateBucketCounts(store: Store, f: { from: number; to: number; bucketMs: number; stateMachine?: string }): Promise<StateBucketCount[]> {
+  const split = Number.isInteger(f.bucketMs) && f.bucketMs > 0 && f.bucketMs % DAY_MS === 0 ? splitByDay(f.from, f.to) : null;
+  if (!split?.days) return visitBucketCounts(store, f);
+  const parts = await Promise.all([rollupBucketCounts(store, { ...f, ...split.days }), ...split.edges.map((e) => visitBucketCounts(store, { ...f, ...e }))]);
+  return sumByKey(parts.flat(), (r) => `${r.bucket}\u0000${r.stateName}`, ["failures", "retries", "timeouts"]);
+}
+
+async function rollupBucketCounts(store: Store, f: { from: number; to: number; bucketMs: number; stateMachine?: string }): Promise<StateBucketCount[]> {
+  const kind = store.driver.kind;
+  const b = bucketSql(kind, `r."day"`, f.bucketMs);
+  const rows = await store.driver.all<Record<string, unknown>>(
+    `SELECT r."stateName", ${b} AS "bucket", SUM(r."failures") AS "failures", SUM(r."retries") AS "retries", SUM(r."timeouts") AS "timeouts"
+     FROM "StateDayRollup" r ${f.stateMachine ? `JOIN "StateMachine" m ON m."id" = r."stateMachineId"` : ""}
+     WHERE r."day" >= ? AND r."day" < ? ${f.stateMachine ? `AND m."name" = ?` : ""}
+     GROUP BY r."stateName", ${b}`,
+    [ts(kind, f.from), ts(kind, f.to), ...(f.stateMachine ? [f.stateMachine] : [])],
+  );
+  return rows.map((r) => ({ stateName: String(r.stateName), bucket: num(r.bucket), failures: num(r.failures), retries: num(r.retries), timeouts: num(r.timeouts) }));
+}
+
+/** The same counts straight from StateVisit (any bucket size; also the reference the rollup is tested against). */
+export async function visitBucketCounts(store: Store, f: { from: number; to: number; bucketMs: number; stateMachine?: string }): Promise<StateBucketCount[]> {
   const kind = store.driver.kind;
   const b = bucketSql(kind, `v."enteredAt"`, f.bucketMs);
   // Every visit has its execution and state machine (foreign keys): join them only to filter.
