@@ -1,5 +1,9 @@
 // Entry point of bin/statelens: parses arguments with commander and hands off to lib/.
-// Each command lives in bin/commands/<name>.ts and registers itself on the program.
+// Each command lives in bin/commands/<name>.ts and registers itself on the program: its options
+// and help text only. What it does is in bin/actions/<name>.ts, which the registration loads with
+// import() when the command runs, so that a call loads only its own command's code and packages
+// (Prisma, pg, better-sqlite3, the AWS SDK...). Keep static imports of lib/ and of heavy npm
+// packages out of this file and out of bin/commands/.
 import { Command, CommanderError } from "commander";
 import { registerDb } from "./commands/db";
 import { registerImport } from "./commands/import";

@@ -1,11 +1,15 @@
 // A local engine run stored with its Distributed Map children and Map Runs (what `statelens run
 // --db` does), on SQLite and PostgreSQL: every child is an execution of the labelled child state
 // machine, linked to its parent and Map Run, and storing the run again changes nothing.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { runExecution } from "@/lib/engine/execution";
 import { storeEngineRun } from "@/lib/sources/engine/store-run";
 import { openStore, type Store } from "@/lib/store";
 import { postgresDatabase, postgresUnavailable, sqliteDatabase, type TestDatabase } from "../helpers/databases";
+import { ROOT } from "../e2e/server";
 
 const pgReason = await postgresUnavailable();
 
@@ -93,3 +97,29 @@ for (const [name, makeDb, skip] of backends) {
     });
   });
 }
+
+test("statelens run --db stores the run with its children and Map Runs, and the dashboard's store sees them", async () => {
+  const db = sqliteDatabase();
+  const dir = path.dirname(db.url.slice("file:".length));
+  const definitionFile = path.join(dir, "nested.json");
+  fs.writeFileSync(definitionFile, JSON.stringify(DEFINITION));
+  try {
+    const r = spawnSync(process.execPath, [path.join(ROOT, "bin", "statelens"), "run", definitionFile, "--db", "--name", "from-cli"], {
+      cwd: ROOT, env: { ...process.env, DATABASE_URL: db.url }, encoding: "utf8",
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: "SUCCEEDED" });
+    const store = await openStore({ url: db.url });
+    try {
+      const parent = await store.prisma.execution.findFirst({ where: { name: "from-cli" } });
+      expect(parent?.status).toBe("SUCCEEDED");
+      expect(await store.prisma.execution.count({ where: { parentArn: parent?.arn } })).toBe(3);
+      expect(await store.prisma.execution.count()).toBe(10);
+      expect(await store.prisma.mapRun.count({ where: { executionArn: parent?.arn } })).toBe(1);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await db.drop();
+  }
+});

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { runCommand } from "../../../bin/commands/run";
+import { runCommand } from "../../../bin/actions/run";
 import { CliError } from "../../../bin/commands/util";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "statelens-run-"));

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { readReconstructInputs, reconstructFiles } from "@/bin/commands/reconstruct";
+import { readReconstructInputs, reconstructFiles } from "@/bin/actions/reconstruct";
 import { toCliHistory } from "@/lib/history";
 import { edit, nth, orderScenario } from "./scenarios";
 
