@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { generateDemo } from "@/lib/sources/demo/generate";
+import { demoIngestInput, generateDemo } from "@/lib/sources/demo/generate";
 import { ingestExecutions, openStore, type IngestInput, type Store } from "@/lib/store";
 import { getExecutionDetail } from "@/lib/store/queries/execution";
 import { searchExecutions } from "@/lib/store/queries/executions";
@@ -109,15 +109,8 @@ async function main() {
     days: DAYS,
     endTime: END,
     scale: N / 2400,
-    onRun: async ({ workflow, definitionText, handle }) => {
-      const d = handle.describe();
-      const input: IngestInput = {
-        events: [...handle.events],
-        execution: { executionArn: d.executionArn, status: d.status, startDate: d.startDate, stopDate: d.stopDate, input: d.input, output: d.output, error: d.error, cause: d.cause },
-        definition: definitionText,
-        source: "engine",
-        stateMachine: { arn: d.stateMachineArn, name: workflow.name, type: workflow.type },
-      };
+    onRun: async (run) => {
+      const input = demoIngestInput(run);
       events += input.events.length;
       batch.push(input);
       if (batch.length >= BATCH) await flush();

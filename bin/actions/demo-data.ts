@@ -1,6 +1,6 @@
 // The implementation of `statelens demo-data` (options and help: bin/commands/demo-data.ts, which
 // loads this module only when the command runs).
-import { generateDemo } from "@/lib/sources/demo/generate";
+import { demoIngestInput, generateDemo } from "@/lib/sources/demo/generate";
 import { describeDatabase, type IngestInput, ingestExecutions, openStore } from "@/lib/store";
 
 export interface DemoDataOptions {
@@ -27,15 +27,8 @@ export async function demoDataAction(options: DemoDataOptions): Promise<void> {
       days: Number(options.days),
       scale: Number(options.scale),
       seed: Number(options.seed),
-      onRun: async ({ workflow, definitionText, handle }) => {
-        const d = handle.describe();
-        batch.push({
-          events: [...handle.events],
-          execution: { executionArn: d.executionArn, stateMachineArn: d.stateMachineArn, name: d.name, status: d.status, startDate: d.startDate, stopDate: d.stopDate, input: d.input, output: d.output, error: d.error, cause: d.cause },
-          definition: definitionText,
-          source: "engine",
-          stateMachine: { arn: d.stateMachineArn, name: workflow.name, type: workflow.type, region: "us-east-1" },
-        });
+      onRun: async (run) => {
+        batch.push(demoIngestInput(run));
         if (batch.length >= BATCH) await flush();
       },
     });

@@ -1,7 +1,7 @@
 // The demo month is built by the real engine and stored through the real store.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toCliHistory, parseHistoryDocument } from "@/lib/history/parse";
-import { generateDemo } from "@/lib/sources/demo/generate";
+import { demoIngestInput, generateDemo } from "@/lib/sources/demo/generate";
 import { DEMO_WORKFLOWS } from "@/lib/sources/demo/workflows";
 import { validateDefinition } from "@/lib/asl/validate";
 import { ingestExecution, loadHistory, openStore, type Store } from "@/lib/store";
@@ -18,16 +18,7 @@ describe("demo data", () => {
       days: 20,
       scale: 0.5,
       endTime: Date.parse("2026-06-30T23:00:00Z"),
-      onRun: async ({ workflow, definitionText, handle }) => {
-        const d = handle.describe();
-        await ingestExecution(store.driver, {
-          events: [...handle.events],
-          execution: { executionArn: d.executionArn, status: d.status, startDate: d.startDate, stopDate: d.stopDate },
-          definition: definitionText,
-          source: "engine",
-          stateMachine: { arn: d.stateMachineArn, name: workflow.name, type: workflow.type },
-        });
-      },
+      onRun: async (run) => void (await ingestExecution(store.driver, demoIngestInput(run))),
     });
   }, 120_000);
   afterAll(async () => {

@@ -2,7 +2,7 @@
 // (StateVisit (stateName, status); on PostgreSQL the GIN index on the parsed input), give the
 // same executions as the plain predicates written here, on SQLite and PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateDemo } from "@/lib/sources/demo/generate";
+import { demoIngestInput, generateDemo } from "@/lib/sources/demo/generate";
 import { ingestExecution, openStore, type Store } from "@/lib/store";
 import { containmentProbes, searchExecutions } from "@/lib/store/queries/executions";
 import { passChain } from "../fixtures/histories";
@@ -56,16 +56,7 @@ for (const [name, makeDb, skipReason] of backends) {
         days: 3,
         scale: 0.3,
         endTime: END,
-        onRun: async ({ workflow, definitionText, handle }) => {
-          const d = handle.describe();
-          await ingestExecution(store.driver, {
-            events: [...handle.events],
-            execution: { executionArn: d.executionArn, status: d.status, startDate: d.startDate, stopDate: d.stopDate, input: d.input, output: d.output, error: d.error, cause: d.cause },
-            definition: definitionText,
-            source: "engine",
-            stateMachine: { arn: d.stateMachineArn, name: workflow.name, type: workflow.type },
-          });
-        },
+        onRun: async (run) => void (await ingestExecution(store.driver, demoIngestInput(run))),
       });
       const events = passChain().events.map((e) => ({ ...e, timestamp: e.timestamp - Date.parse("2026-03-01T12:00:00.000Z") + END - 3_600_000 }));
       for (const [i, input] of INPUTS.entries()) {

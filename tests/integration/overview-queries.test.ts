@@ -1,7 +1,7 @@
 // The overview's totals on SQLite and PostgreSQL: counts by status and the p50/p95 duration of
 // the window, checked against the rows themselves (nearest-rank percentiles computed here).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateDemo } from "@/lib/sources/demo/generate";
+import { demoIngestInput, generateDemo } from "@/lib/sources/demo/generate";
 import { ingestExecution, openStore, type Store } from "@/lib/store";
 import { overviewTotals } from "@/lib/store/queries/overview";
 import { postgresDatabase, postgresUnavailable, sqliteDatabase, type TestDatabase } from "../helpers/databases";
@@ -23,14 +23,7 @@ for (const [name, makeDb, skipReason] of backends) {
       store = await openStore({ url: db.url });
       await generateDemo({
         days: 4, scale: 0.25, endTime: END,
-        onRun: async ({ workflow, definitionText, handle }) => {
-          const d = handle.describe();
-          await ingestExecution(store.driver, {
-            events: [...handle.events], definition: definitionText, source: "engine",
-            execution: { executionArn: d.executionArn, status: d.status, startDate: d.startDate, stopDate: d.stopDate, input: d.input, output: d.output, error: d.error, cause: d.cause },
-            stateMachine: { arn: d.stateMachineArn, name: workflow.name, type: workflow.type },
-          });
-        },
+        onRun: async (run) => void (await ingestExecution(store.driver, demoIngestInput(run))),
       });
     }, 120_000);
     afterAll(async () => {

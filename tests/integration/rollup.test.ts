@@ -5,7 +5,7 @@
 // the migration's backfill.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HistoryEvent } from "@/lib/history/types";
-import { generateDemo } from "@/lib/sources/demo/generate";
+import { demoIngestInput, generateDemo } from "@/lib/sources/demo/generate";
 import { ingestExecution, openStore, type IngestInput, type Store } from "@/lib/store";
 import { splitStatements } from "@/lib/store/migrate";
 import { MIGRATIONS } from "@/lib/store/migrations-sql";
@@ -154,15 +154,8 @@ for (const [name, makeDb, skipReason] of backends) {
         days: 5,
         scale: 0.3,
         endTime: END,
-        onRun: async ({ workflow, definitionText, handle }) => {
-          const d = handle.describe();
-          const input: IngestInput = {
-            events: [...handle.events],
-            execution: { executionArn: d.executionArn, status: d.status, startDate: d.startDate, stopDate: d.stopDate, input: d.input, output: d.output, error: d.error, cause: d.cause },
-            definition: definitionText,
-            source: "engine",
-            stateMachine: { arn: d.stateMachineArn, name: workflow.name, type: workflow.type },
-          };
+        onRun: async (run) => {
+          const input = demoIngestInput(run);
           demoInputs.push(input);
           await ingestExecution(store.driver, input);
         },

@@ -2,6 +2,7 @@
 // month of executions (with real waits, retries, timeouts and callbacks) takes seconds.
 import type { Json } from "@/lib/history/types";
 import { startExecution, VirtualClock, type ExecutionHandle, type TaskOutcome, type TaskResolver } from "@/lib/engine";
+import type { IngestInput } from "@/lib/store/ingest";
 import { DEMO_WORKFLOWS, stateMachineArn, type DemoWorkflow } from "./workflows";
 
 export interface DemoRun {
@@ -106,4 +107,16 @@ export async function generateDemo(options: DemoOptions): Promise<{ executions: 
     }
   }
   return { executions, events };
+}
+
+/** A demo run as the store ingests it (the execution, its history and the definition that ran). */
+export function demoIngestInput({ workflow, definitionText, handle }: DemoRun): IngestInput {
+  const d = handle.describe();
+  return {
+    events: [...handle.events],
+    execution: { executionArn: d.executionArn, stateMachineArn: d.stateMachineArn, name: d.name, status: d.status, startDate: d.startDate, stopDate: d.stopDate, input: d.input, output: d.output, error: d.error, cause: d.cause },
+    definition: definitionText,
+    source: "engine",
+    stateMachine: { arn: d.stateMachineArn, name: workflow.name, type: workflow.type, region: d.executionArn.split(":")[3] },
+  };
 }
