@@ -341,6 +341,8 @@ async function writeRound(
   const replaced: RollupExecution[] = replacedIds.length ? await storedRollupExecutions(tx, replacedIds) : [];
   for (let i = 0; i < replacedIds.length; i += KEYS_PER_QUERY) {
     const chunk = replacedIds.slice(i, i + KEYS_PER_QUERY);
+    // Events have no foreign key on PostgreSQL (see the drop_event_type_index migration): they go explicitly.
+    await tx.run(`DELETE FROM "HistoryEvent" WHERE "executionId" IN (${placeholders(chunk.length)})`, chunk);
     await tx.run(`DELETE FROM "Execution" WHERE "id" IN (${placeholders(chunk.length)})`, chunk);
   }
 

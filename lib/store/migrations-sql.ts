@@ -26,6 +26,11 @@ export const MIGRATIONS: Record<"sqlite" | "postgres", Migration[]> = {
       "name": "20261124231343_state_day_rollup",
       "sql": "-- CreateTable\nCREATE TABLE \"StateDayRollup\" (\n    \"stateMachineId\" INTEGER NOT NULL,\n    \"startDay\" DATETIME NOT NULL,\n    \"day\" DATETIME NOT NULL,\n    \"stateName\" TEXT NOT NULL,\n    \"stateType\" TEXT NOT NULL,\n    \"visits\" INTEGER NOT NULL DEFAULT 0,\n    \"failures\" INTEGER NOT NULL DEFAULT 0,\n    \"retries\" INTEGER NOT NULL DEFAULT 0,\n    \"timeouts\" INTEGER NOT NULL DEFAULT 0,\n    \"durationSumMs\" BIGINT NOT NULL DEFAULT 0,\n    \"durationCount\" INTEGER NOT NULL DEFAULT 0,\n    \"failedExecutions\" INTEGER NOT NULL DEFAULT 0,\n\n    PRIMARY KEY (\"stateMachineId\", \"startDay\", \"day\", \"stateName\", \"stateType\"),\n    CONSTRAINT \"StateDayRollup_stateMachineId_fkey\" FOREIGN KEY (\"stateMachineId\") REFERENCES \"StateMachine\" (\"id\") ON DELETE CASCADE ON UPDATE CASCADE\n);\n\n-- CreateIndex\nCREATE INDEX \"StateDayRollup_day_idx\" ON \"StateDayRollup\"(\"day\");\n\n-- CreateIndex\nCREATE INDEX \"StateDayRollup_startDay_idx\" ON \"StateDayRollup\"(\"startDay\");\n\n-- Backfill from the stored visits (lib/store/rollup.ts keeps the table in step from now on)\nINSERT INTO \"StateDayRollup\" (\"stateMachineId\", \"startDay\", \"day\", \"stateName\", \"stateType\", \"visits\", \"failures\", \"retries\", \"timeouts\", \"durationSumMs\", \"durationCount\", \"failedExecutions\")\nSELECT e.\"stateMachineId\", (e.\"startDate\" / 86400000) * 86400000, (v.\"enteredAt\" / 86400000) * 86400000, v.\"stateName\", v.\"stateType\", COUNT(*),\n    SUM(CASE WHEN v.\"status\" IN ('FAILED', 'CAUGHT') AND v.\"error\" IS NOT NULL AND v.\"stateType\" NOT IN ('Map', 'Parallel') THEN 1 ELSE 0 END),\n    SUM(v.\"attempts\" - 1), SUM(CASE WHEN v.\"error\" = 'States.Timeout' THEN 1 ELSE 0 END), COALESCE(SUM(v.\"durationMs\"), 0), COUNT(v.\"durationMs\"), COUNT(f.\"seq\")\nFROM \"StateVisit\" v\nJOIN \"Execution\" e ON e.\"id\" = v.\"executionId\"\nLEFT JOIN (\n    SELECT \"executionId\", \"stateName\", MIN(\"seq\") AS \"seq\" FROM \"StateVisit\"\n    WHERE \"status\" IN ('FAILED', 'CAUGHT') AND \"error\" IS NOT NULL AND \"stateType\" NOT IN ('Map', 'Parallel', 'Fail')\n    GROUP BY \"executionId\", \"stateName\"\n) f ON f.\"executionId\" = v.\"executionId\" AND f.\"seq\" = v.\"seq\"\nGROUP BY 1, 2, 3, 4, 5;\n",
       "checksum": "8e6273cb8881a62b66520d370676a230a7d83f064585696c970eedd71013dd65"
+    },
+    {
+      "name": "20261125003354_drop_event_type_index",
+      "sql": "-- DropIndex\nDROP INDEX \"HistoryEvent_executionId_type_idx\";\n",
+      "checksum": "697bc623038a1737994bac1cf45488a1570fce0309fba426c60f39934e93cfb7"
     }
   ],
   "postgres": [
@@ -63,6 +68,11 @@ export const MIGRATIONS: Record<"sqlite" | "postgres", Migration[]> = {
       "name": "20261124234000_execution_search_indexes",
       "sql": "-- The executions list's `$.path = value` search on PostgreSQL (lib/store/queries/executions.ts).\n-- Not expressible in schema.prisma (an expression index over a function), so written by hand.\n\n-- The input parsed as JSON, or NULL when it is not a JSON object or array (PostgreSQL 15 has no\n-- non-throwing JSON validity test, hence PL/pgSQL with an exception handler; that also makes it\n-- parallel unsafe, which only matters for queries that call it).\nCREATE FUNCTION \"statelens_json_or_null\"(t text) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE STRICT AS $$ BEGIN IF t !~ '^\\s*[{\\[]' THEN RETURN NULL; END IF; RETURN t::jsonb; EXCEPTION WHEN others THEN RETURN NULL; END $$;\n\n-- CreateIndex\nCREATE INDEX \"Execution_input_json_idx\" ON \"Execution\" USING gin (\"statelens_json_or_null\"(\"input\") jsonb_path_ops);\n",
       "checksum": "8a6064314b7dadbee1b411352ceb510bd364f493f61da9819d2f304a97615474"
+    },
+    {
+      "name": "20261125003354_drop_event_type_index",
+      "sql": "-- DropIndex\nDROP INDEX \"HistoryEvent_executionId_type_idx\";\n\n-- PostgreSQL only (hand-written): history events keep no foreign key to their execution. Its\n-- per-row check was a quarter of the database's work per event at ingest; the rows are written\n-- and deleted only with their execution, in the same transaction (lib/store/ingest.ts, prune.ts),\n-- and tests check that no event outlives its execution.\nALTER TABLE \"HistoryEvent\" DROP CONSTRAINT IF EXISTS \"HistoryEvent_executionId_fkey\";\n",
+      "checksum": "2304568999f75102f9cea71a1ef49cf62ca34651938348ece53c55752e5aa9c7"
     }
   ]
 };

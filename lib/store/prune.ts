@@ -97,6 +97,8 @@ export async function pruneExecutions(driver: SqlDriver, options: PruneOptions):
       if (!options.dryRun) {
         // Their visits leave StateDayRollup in the same transaction (rows of days wholly pruned reach zero and go).
         await applyStateDayRollup(tx, driver.kind, await storedRollupExecutions(tx, ids, -1));
+        // Events have no foreign key on PostgreSQL: they go explicitly, with their execution.
+        await tx.run(`DELETE FROM "HistoryEvent" WHERE "executionId" IN (${ids.map(() => "?").join(",")})`, ids);
         await tx.run(`DELETE FROM "Execution" WHERE "id" IN (${ids.map(() => "?").join(",")})`, ids);
       }
       return { ids, counts };

@@ -1,0 +1,2 @@
+-- DropIndex
+DROP INDEX "HistoryEvent_executionId_type_idx";
