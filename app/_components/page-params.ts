@@ -6,7 +6,8 @@ export const one = (v: string | string[] | undefined): string | undefined => (Ar
 export const many = (v: string | string[] | undefined): string[] => (Array.isArray(v) ? v : v ? v.split(",") : []).filter(Boolean);
 export const int = (v: string | string[] | undefined): number | undefined => {
   const n = Number(one(v));
-  return Number.isInteger(n) ? n : undefined;
+  // a safe integer: "1e21" is an integer too, but no id column holds it (Prisma would throw)
+  return Number.isSafeInteger(n) ? n : undefined;
 };
 
 /** A query string from params with a patch applied (undefined/"" removes a key). */

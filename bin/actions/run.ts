@@ -9,7 +9,7 @@ import type { Json } from "../../lib/history/types";
 import { toCliHistory } from "../../lib/history/parse";
 import { allStates, type StateMachineDefinition } from "../../lib/asl/model";
 import { classifyResource } from "../../lib/engine/resources";
-import { checkDefinition, InvalidDefinitionError } from "../../lib/engine/definition";
+import { checkDefinition, InvalidDefinitionError, InvalidExecutionInputError } from "../../lib/engine/definition";
 import { MockConfigError, mockConfigResolver, parseMockConfig } from "../../lib/engine/mock-config";
 import { runExecution } from "../../lib/engine/execution";
 import type { ExecutionHandle, ItemSource, ResultSink, TaskResolver } from "../../lib/engine/types";
@@ -133,18 +133,25 @@ export async function runCommand(definitionFile: string, options: RunOptions): P
     throw usage("--state-machine and --test-case need --mock-config FILE");
   }
 
-  const execution = await runExecution({
-    definition,
-    activities: mockedActivities(definition, mockedStates),
-    input,
-    name: options.name,
-    stateMachineName: options.stateMachine,
-    type: options.express ? "EXPRESS" : "STANDARD",
-    taskResolver,
-    clock: options.realTime ? "real" : "virtual",
-    itemSource: options.itemsDir ? directoryItemSource(options.itemsDir) : undefined,
-    resultSink: options.itemsDir ? directoryResultSink(options.itemsDir) : undefined,
-  });
+  let execution: ExecutionHandle;
+  try {
+    execution = await runExecution({
+      definition,
+      activities: mockedActivities(definition, mockedStates),
+      input,
+      name: options.name,
+      stateMachineName: options.stateMachine,
+      type: options.express ? "EXPRESS" : "STANDARD",
+      taskResolver,
+      clock: options.realTime ? "real" : "virtual",
+      itemSource: options.itemsDir ? directoryItemSource(options.itemsDir) : undefined,
+      resultSink: options.itemsDir ? directoryResultSink(options.itemsDir) : undefined,
+    });
+  } catch (err) {
+    // Input AWS would refuse at StartExecution (not JSON-writable, over 256 KiB): a bad argument.
+    if (err instanceof InvalidExecutionInputError) throw usage(`invalid input: ${err.message}`);
+    throw err;
+  }
 
   if (options.historyOut !== undefined) {
     fs.writeFileSync(options.historyOut, JSON.stringify(toCliHistory([...execution.events])) + "\n");

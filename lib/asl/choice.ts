@@ -101,21 +101,39 @@ function operatorOf(condition: ChoiceCondition): { operator: ComparisonOperator;
   return undefined;
 }
 
-/** `*` matches any run of characters; `\*` is a literal star and `\\` a literal backslash. */
+/**
+ * `*` matches any run of characters; `\*` is a literal star and `\\` a literal backslash.
+ * Matched without a regular expression: a pattern such as `*a*a*a*a*a*a*a*a*b` would make a
+ * backtracking regex take hours on a string of a few dozen `a`s. This greedy match retries only
+ * from the last star, so it takes at most (value length) x (pattern length) steps.
+ */
 export function stringMatches(value: string, pattern: string): boolean {
-  let regex = "";
+  const tokens: Array<string | null> = []; // a character, or null for a star
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
-    if (c === "\\" && i + 1 < pattern.length) {
-      regex += pattern[i + 1].replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-      i++;
-    } else if (c === "*") {
-      regex += "[\\s\\S]*";
+    if (c === "\\" && i + 1 < pattern.length) tokens.push(pattern[++i]);
+    else tokens.push(c === "*" ? null : c);
+  }
+  let v = 0;
+  let t = 0;
+  let star = -1; // the token index of the last star seen
+  let resume = 0; // where in `value` that star's match ends
+  while (v < value.length) {
+    if (t < tokens.length && tokens[t] === null) {
+      star = t++;
+      resume = v;
+    } else if (t < tokens.length && tokens[t] === value[v]) {
+      t++;
+      v++;
+    } else if (star >= 0) {
+      t = star + 1;
+      v = ++resume;
     } else {
-      regex += c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      return false;
     }
   }
-  return new RegExp(`^${regex}$`).test(value);
+  while (t < tokens.length && tokens[t] === null) t++;
+  return t === tokens.length;
 }
 
 type Kind = "String" | "Numeric" | "Boolean" | "Timestamp";

@@ -10,7 +10,7 @@ import type { Json } from "../history/types";
 import type { EvalEnv } from "./context";
 import { base64Decode, base64Encode, hashHex, HASH_ALGORITHMS, type HashAlgorithm } from "./digest";
 import { StatesError, STATES_ERRORS } from "./errors";
-import { jsonEquals, jsonTypeName, seededRandom, uuidV4 } from "./json";
+import { canonicalJson, jsonEquals, jsonTypeName, seededRandom, uuidV4 } from "./json";
 
 // Kept here too: the engine imports it from this module.
 export { uuidV4 };
@@ -319,8 +319,16 @@ function apply(call: IntrinsicCall, args: Json[], random: () => number): Json {
       return expectArray(name, args[0], "first").length;
     case "States.ArrayUnique": {
       arity(name, args, 1);
+      // a Set of canonical texts: comparing every pair takes minutes on a 256 KiB array
+      const seen = new Set<string>();
       const out: Json[] = [];
-      for (const item of expectArray(name, args[0], "first")) if (!out.some((seen) => jsonEquals(seen, item))) out.push(item);
+      for (const item of expectArray(name, args[0], "first")) {
+        const key = canonicalJson(item);
+        if (!seen.has(key)) {
+          seen.add(key);
+          out.push(item);
+        }
+      }
       return out;
     }
     case "States.Base64Encode": {

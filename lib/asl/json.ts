@@ -14,6 +14,18 @@ export function jsonEquals(a: Json | undefined, b: Json | undefined): boolean {
   return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && jsonEquals(a[k], b[k]));
 }
 
+/**
+ * A text that is the same for two values exactly when jsonEquals says they are equal (object keys
+ * sorted), so that equal values can be found with a Set instead of comparing every pair.
+ */
+export function canonicalJson(value: Json): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
 /** The JSON type name AWS uses in messages ("array", "object", "null", "string", ...). */
 export function jsonTypeName(value: Json): string {
   if (value === null) return "null";

@@ -46,11 +46,17 @@ export function jsonataBody(text: string): string {
 
 type Compiled = ReturnType<typeof jsonata>;
 const compiledCache = new Map<string, Compiled>();
+/**
+ * An expression that runs longer than this fails (D1012, "Evaluation timeout ... Check for
+ * infinite loop") instead of hanging the engine: a tail-recursive function never overflows the
+ * stack, and jsonata evaluates on microtasks, so nothing else (timers, a deadline) runs meanwhile.
+ */
+export const JSONATA_TIMEOUT_MS = 5000;
 
 function compile(body: string): Compiled {
   let compiled = compiledCache.get(body);
   if (!compiled) {
-    compiled = jsonata(body);
+    compiled = jsonata(body, { timeout: JSONATA_TIMEOUT_MS });
     if (compiledCache.size > 2000) compiledCache.clear();
     compiledCache.set(body, compiled);
   }

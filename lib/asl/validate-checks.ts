@@ -30,7 +30,8 @@ export function checkKnownFields(
 ): void {
   for (const key of Object.keys(obj)) {
     if (skip.includes(key)) continue;
-    const fieldLanguage = allowed[key];
+    // own fields only: "constructor" or "__proto__" must not find Object.prototype's
+    const fieldLanguage = Object.hasOwn(allowed, key) ? allowed[key] : undefined;
     if (fieldLanguage === undefined) {
       const guess = closest(key, Object.keys(allowed));
       problems.add(child(pointer, key), "unknown-field", `${what} do not have a field "${key}"${guess ? `; did you mean "${guess}"?` : ""}`);

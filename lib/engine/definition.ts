@@ -15,6 +15,35 @@ export class InvalidDefinitionError extends Error {
   }
 }
 
+/**
+ * The execution input is not one AWS's StartExecution accepts: over the 256 KiB quota, or not a
+ * JSON value the engine can record (nested too deeply to write as JSON text, cyclic, holding a
+ * BigInt or a function).
+ */
+export class InvalidExecutionInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InvalidExecutionInputError";
+  }
+}
+
+/** AWS's quota on an execution's input (and every state's): 256 KiB of UTF-8. */
+const MAX_INPUT_BYTES = 262_144;
+
+/** The execution input as the JSON text of ExecutionStarted; throws InvalidExecutionInputError. */
+export function executionInputText(input: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(input);
+  } catch (e) {
+    throw new InvalidExecutionInputError(e instanceof RangeError ? "the execution input is nested too deeply to be written as JSON" : `the execution input cannot be written as JSON: ${(e as Error).message}`);
+  }
+  if (text === undefined) throw new InvalidExecutionInputError(`the execution input cannot be written as JSON: it is ${typeof input}`);
+  const bytes = text.length * 3 <= MAX_INPUT_BYTES ? text.length : new TextEncoder().encode(text).length;
+  if (bytes > MAX_INPUT_BYTES) throw new InvalidExecutionInputError(`the execution input is ${bytes} bytes of JSON; AWS accepts at most ${MAX_INPUT_BYTES} (256 KiB)`);
+  return text;
+}
+
 /** Parses and validates a definition (JSON text or parsed) for a state machine of `type`. */
 export function checkDefinition(raw: StateMachineDefinition | string, type: StateMachineType = "STANDARD"): StateMachineDefinition {
   let value: unknown = raw;

@@ -21,7 +21,7 @@ import { isoTime } from "./format";
 import { type Failure, type Frame, type MapRun, type Outcome, runChildren, type ScopeOutcome, StepGate } from "./threads";
 import { type Clock, RealClock, VirtualClock } from "./clock";
 import { assignedVariablesDetails, HistoryLimitExceeded, HistoryRecorder, payload } from "./history-recorder";
-import { checkDefinition } from "./definition";
+import { checkDefinition, executionInputText } from "./definition";
 import { type DistributedMapHost, runDistributedMap } from "./distributed-map";
 import { classifyResource, type TaskResource, usesTaskToken } from "./resources";
 import { awaitTaskOutcome, type PendingToken } from "./task-outcome";
@@ -70,6 +70,8 @@ export class Execution implements ExecutionHandle {
 
   private readonly def: StateMachineDefinition;
   private readonly input: Json;
+  /** The input as JSON text (ExecutionStarted, DescribeExecution). */
+  private readonly inputText: string;
   private readonly clock: Clock;
   private readonly recorder: HistoryRecorder;
   private readonly random: () => number;
@@ -77,6 +79,8 @@ export class Execution implements ExecutionHandle {
   private readonly accountId: string;
   private readonly roleArn: string;
   private readonly startDate: number;
+  /** When the execution times out (TimeoutSeconds after the start). */
+  private deadline = Number.POSITIVE_INFINITY;
   private stopDate?: number;
   private final?: ExecutionResult;
   private readonly done: Promise<ExecutionResult>;
@@ -84,6 +88,8 @@ export class Execution implements ExecutionHandle {
   private readonly shared: SharedRun;
   private readonly resourceCache = new WeakMap<TaskState, TaskResource>();
   private readonly taskGate = new StepGate();
+  /** A state entry's retry counts -> the last event id when it was last retried (see nextRetry). */
+  private readonly lastIdAtRetry = new WeakMap<number[], number>();
   /** Map attempt's first previousEventId -> its MapStateStarted id, for failures raised after MapStateStarted. */
   private readonly mapProgress = new Map<number, number>();
   private endExecution!: (result: ExecutionResult) => void;
@@ -94,6 +100,7 @@ export class Execution implements ExecutionHandle {
     // Distributed Map children run a processor of an already checked definition.
     this.def = shared ? parseDefinition(options.definition) : checkDefinition(options.definition, this.type);
     this.input = options.input === undefined ? {} : options.input;
+    this.inputText = executionInputText(this.input);
     this.random = options.random ?? Math.random;
     this.region = options.region ?? "us-east-1";
     this.accountId = options.accountId ?? "111111111111";
@@ -132,7 +139,7 @@ export class Execution implements ExecutionHandle {
       name: this.name,
       status: this.status,
       startDate: this.startDate,
-      input: payload(this.input),
+      input: this.inputText,
       inputDetails: { included: true },
     };
     if (this.stopDate !== undefined) d.stopDate = this.stopDate;
@@ -185,21 +192,39 @@ export class Execution implements ExecutionHandle {
 
   /** Starts the execution; the returned promise is the same as result(). */
   start(): Promise<ExecutionResult> {
-    void this.run();
+    this.run().catch((err: unknown) => this.failUnexpectedly(err));
     return this.done;
+  }
+
+  /**
+   * The last resort for an error no state turned into a States error (a bug, or a value the
+   * engine cannot handle): the execution fails with States.Runtime naming it, instead of leaving
+   * an unhandled rejection and a result() that never settles.
+   */
+  private failUnexpectedly(err: unknown): void {
+    const cause = `The execution failed on an unexpected error: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`;
+    this.rootCancel.cancel({ prev: 0, silent: true });
+    try {
+      this.finish("FAILED", "ExecutionFailed", this.recorder.lastId, "executionFailedEventDetails", { error: STATES_ERRORS.Runtime, cause }, { status: "FAILED", error: STATES_ERRORS.Runtime, cause });
+    } catch {
+      // the event could not be recorded (an onEvent callback threw): the execution ends anyway
+    }
+    if (!this.final) {
+      this.status = "FAILED";
+      this.final = { status: "FAILED", error: STATES_ERRORS.Runtime, cause };
+      this.endExecution(this.final);
+    }
   }
 
   private async run(): Promise<void> {
     const frame: Frame = { machine: this.def, variables: {}, cancel: this.rootCancel };
     let outcome: ScopeOutcome;
     try {
-      this.emit("ExecutionStarted", 0, "executionStartedEventDetails", { input: payload(this.input), inputDetails: TRUNCATED_FALSE, roleArn: this.roleArn });
-      const timeoutSeconds = this.def.TimeoutSeconds ?? (this.type === "EXPRESS" ? EXPRESS_MAX_SECONDS : STANDARD_MAX_SECONDS);
-      const cancelTimer = this.clock.schedule(timeoutSeconds * 1000, () => {
-        if (this.status !== "RUNNING") return;
-        this.rootCancel.cancel({ prev: 0, silent: true });
-        this.finish("TIMED_OUT", "ExecutionTimedOut", this.recorder.lastId, "executionTimedOutEventDetails", { error: STATES_ERRORS.Timeout }, { status: "TIMED_OUT", error: STATES_ERRORS.Timeout });
-      });
+      this.emit("ExecutionStarted", 0, "executionStartedEventDetails", { input: this.inputText, inputDetails: TRUNCATED_FALSE, roleArn: this.roleArn });
+      // An Express execution runs five minutes at most, whatever TimeoutSeconds says.
+      const timeoutSeconds = this.type === "EXPRESS" ? Math.min(this.def.TimeoutSeconds ?? EXPRESS_MAX_SECONDS, EXPRESS_MAX_SECONDS) : (this.def.TimeoutSeconds ?? STANDARD_MAX_SECONDS);
+      this.deadline = this.startDate + timeoutSeconds * 1000;
+      const cancelTimer = this.clock.schedule(timeoutSeconds * 1000, () => this.timeOut());
       void this.done.then(cancelTimer);
       outcome = await this.runScope(frame, this.input, 0);
     } catch (err) {
@@ -216,6 +241,12 @@ export class Execution implements ExecutionHandle {
       const error = outcome.error === "" ? undefined : outcome.error;
       this.finish("FAILED", "ExecutionFailed", outcome.prev, "executionFailedEventDetails", withCause({}, error, outcome.cause), { status: "FAILED", error, cause: outcome.cause });
     }
+  }
+
+  private timeOut(): void {
+    if (this.status !== "RUNNING") return;
+    this.rootCancel.cancel({ prev: 0, silent: true });
+    this.finish("TIMED_OUT", "ExecutionTimedOut", this.recorder.lastId, "executionTimedOutEventDetails", { error: STATES_ERRORS.Timeout }, { status: "TIMED_OUT", error: STATES_ERRORS.Timeout });
   }
 
   private finish(status: ExecutionStatus, type: string, prev: number, key: string, details: Record<string, unknown>, result: ExecutionResult): void {
@@ -238,6 +269,9 @@ export class Execution implements ExecutionHandle {
   }
 
   private emit(type: string, prev: number, key?: string, details?: Record<string, unknown>): number {
+    // Nothing follows the event that ends the execution: a thread still inside a state when the
+    // execution timed out (see runScope) stops here.
+    if (this.status !== "RUNNING") throw new Aborted({ prev: 0, silent: true });
     return this.recorder.add(type, prev, key, details);
   }
 
@@ -255,6 +289,9 @@ export class Execution implements ExecutionHandle {
     let name = frame.machine.StartAt;
     let current = input;
     for (;;) {
+      // The timeout timer fires only when the engine is idle; a loop that never waits (an
+      // Express history has no event quota) would otherwise run past it forever.
+      if (this.clock.now() >= this.deadline) this.timeOut();
       if (frame.cancel.reason) return { t: "aborted" };
       const state = frame.machine.States[name];
       if (!state) return { t: "fail", error: STATES_ERRORS.Runtime, cause: `The state '${name}' does not exist.`, prev };
@@ -435,6 +472,9 @@ export class Execution implements ExecutionHandle {
     if (index < 0) return null;
     const retrier = (state.Retry ?? [])[index];
     if (!canRetry(retrier, counts[index] + 1)) return null;
+    // A retry of a state entry whose last attempt recorded no event counts against the quota.
+    if (this.lastIdAtRetry.get(counts) === this.recorder.lastId) this.recorder.charge();
+    this.lastIdAtRetry.set(counts, this.recorder.lastId);
     counts[index]++;
     return Math.round(retryDelay(retrier, counts[index], this.random) * 1000);
   }
@@ -529,6 +569,12 @@ export class Execution implements ExecutionHandle {
     const token = usesTaskToken(target) ? this.newToken() : undefined;
     const env = this.env(frame, name, state, enteredTime, retryCount, token);
     const request = (await prepareInput(state, input, env)).effectiveInput;
+    // AWS: States.DataLimitExceeded "when, after Parameters processing, the input of a state is
+    // larger than the payload size quota" (a retried task would otherwise record it again and again)
+    const requestText = payload(request);
+    if (requestText.length > PAYLOAD_LIMIT || (requestText.length > PAYLOAD_LIMIT / 3 && utf8Length(requestText) > PAYLOAD_LIMIT)) {
+      throw new StatesError(STATES_ERRORS.DataLimitExceeded, `The state/task '${name}' has an input (after Parameters or Arguments) exceeding the maximum number of bytes service limit.`);
+    }
     const timeouts = state.TimeoutSeconds !== undefined || state.TimeoutSecondsPath !== undefined || state.HeartbeatSeconds !== undefined || state.HeartbeatSecondsPath !== undefined
       ? await taskTimeouts(state, input, env)
       : {};
@@ -539,20 +585,20 @@ export class Execution implements ExecutionHandle {
     // Scheduled and Started
     let id: number;
     if (target.kind === "lambda") {
-      const d: Record<string, unknown> = { resource: target.arn, input: payload(request), inputDetails: TRUNCATED_FALSE };
+      const d: Record<string, unknown> = { resource: target.arn, input: requestText, inputDetails: TRUNCATED_FALSE };
       if (timeouts.timeoutSeconds !== undefined) d.timeoutInSeconds = timeouts.timeoutSeconds;
       if (roleArn !== undefined) d.taskCredentials = { roleArn };
       id = this.emit("LambdaFunctionScheduled", prev, "lambdaFunctionScheduledEventDetails", d);
       await this.afterScheduled(frame, scheduled);
       id = this.emit("LambdaFunctionStarted", id);
     } else if (target.kind === "activity") {
-      const d: Record<string, unknown> = { resource: target.arn, input: payload(request), inputDetails: TRUNCATED_FALSE };
+      const d: Record<string, unknown> = { resource: target.arn, input: requestText, inputDetails: TRUNCATED_FALSE };
       if (timeouts.timeoutSeconds !== undefined) d.timeoutInSeconds = timeouts.timeoutSeconds;
       if (timeouts.heartbeatSeconds !== undefined) d.heartbeatInSeconds = timeouts.heartbeatSeconds;
       id = this.emit("ActivityScheduled", prev, "activityScheduledEventDetails", d);
       await this.afterScheduled(frame, scheduled);
     } else {
-      const d: Record<string, unknown> = { resourceType: target.resourceType, resource: target.resource, region: this.region, parameters: payload(request) };
+      const d: Record<string, unknown> = { resourceType: target.resourceType, resource: target.resource, region: this.region, parameters: requestText };
       if (timeouts.timeoutSeconds !== undefined) d.timeoutInSeconds = timeouts.timeoutSeconds;
       if (timeouts.heartbeatSeconds !== undefined) d.heartbeatInSeconds = timeouts.heartbeatSeconds;
       if (roleArn !== undefined) d.taskCredentials = { roleArn };
@@ -674,7 +720,7 @@ export class Execution implements ExecutionHandle {
           stateMachineArn: `${this.stateMachineArn}/${label}`, stateMachineName: `${this.stateMachineName}/${label}`,
           onEvent: undefined, maxHistoryEvents: undefined,
         }, this.shared, this.clock);
-        void child.start();
+        void child.start(); // never rejects: result() settles whatever happens
         return child;
       },
     };

@@ -6,4 +6,4 @@ export { parseMockConfig, mockConfigResolver, mockedResponseFor, MockConfigError
 export { handlerResolver, stateResolver, composeResolvers, waitForCallback, TaskFailure, type TaskHandler } from "./resolvers";
 export { itemsFromSource, parseCsvRows } from "./item-reader";
 export * from "./types";
-export { checkDefinition, InvalidDefinitionError } from "./definition";
+export { checkDefinition, InvalidDefinitionError, InvalidExecutionInputError } from "./definition";

@@ -136,9 +136,12 @@ export function runChildren(
     };
     const claim = (freedBy: number | null): [number, number] => {
       const index = next++;
-      running.add(index);
       cancels[index] = new Cancellation();
-      return [index, begin(index, startPrevFor(freedBy))];
+      // `begin` may throw (the history quota reached): the child then never runs, so it must not
+      // count as running, or the parent would wait for it forever.
+      const scopePrev = begin(index, startPrevFor(freedBy));
+      running.add(index);
+      return [index, scopePrev];
     };
     const start = (batch: Array<[number, number]>) => {
       for (const [index, scopePrev] of batch) {

@@ -5,7 +5,7 @@
 import crypto from "node:crypto";
 import { validateDefinition } from "@/lib/asl/validate";
 import {
-  type ExecutionDescription, mockConfigResolver, type MockConfig, startExecution, type TaskInvocation, type TaskOutcome, type TaskResolver, TaskTokenError,
+  type ExecutionDescription, InvalidExecutionInputError, mockConfigResolver, type MockConfig, startExecution, type TaskInvocation, type TaskOutcome, type TaskResolver, TaskTokenError,
 } from "@/lib/engine";
 import type { HistoryEvent, Json, StateMachineType } from "@/lib/history/types";
 import { mapRunConfig, mapRunCounts, mapRunTimes } from "@/lib/engine/map-runs";
@@ -358,12 +358,19 @@ export class StepFunctionsService {
     const machine = this.snapshot(sm);
     const entryRef: { entry?: ExecutionEntry } = {};
     const log = this.logWriter(sm);
-    const handle = startExecution({
-      definition: sm.definition, input, name: sm.type === "EXPRESS" ? `${name}:${crypto.randomUUID()}` : name,
-      stateMachineArn: sm.arn, stateMachineName: sm.name, type: sm.type, region: this.options.region, accountId: this.options.accountId,
-      roleArn: sm.roleArn, clock: this.options.clock ?? "real", taskResolver: this.taskResolver(sm, testCase),
-      onEvent: log ? (event) => entryRef.entry && log(event, entryRef.entry.executionArn) : undefined,
-    });
+    let handle: ReturnType<typeof startExecution>;
+    try {
+      handle = startExecution({
+        definition: sm.definition, input, name: sm.type === "EXPRESS" ? `${name}:${crypto.randomUUID()}` : name,
+        stateMachineArn: sm.arn, stateMachineName: sm.name, type: sm.type, region: this.options.region, accountId: this.options.accountId,
+        roleArn: sm.roleArn, clock: this.options.clock ?? "real", taskResolver: this.taskResolver(sm, testCase),
+        onEvent: log ? (event) => entryRef.entry && log(event, entryRef.entry.executionArn) : undefined,
+      });
+    } catch (err) {
+      // over 256 KiB, or nested too deeply to record
+      if (err instanceof InvalidExecutionInputError) throw new AwsApiError("InvalidExecutionInput", `Invalid execution input: ${err.message}`);
+      throw err;
+    }
     const entry: ExecutionEntry = { executionArn: handle.executionArn, type: sm.type, machine, inputText, handle };
     entryRef.entry = entry;
     // Events recorded before the entry existed (the engine may record ExecutionStarted synchronously).

@@ -1,5 +1,6 @@
 // A thin SQL driver over better-sqlite3 and pg for what Prisma is slow at: bulk ingestion in one
 // transaction and migrations. SQL is written with `?` placeholders; the pg side numbers them.
+import { AsyncLocalStorage } from "node:async_hooks";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -53,7 +54,8 @@ class SqliteDriver implements SqlDriver {
   readonly kind = "sqlite" as const;
   readonly db: Database.Database;
   private statements = new Map<string, Database.Statement>();
-  private inTx = false;
+  private txTurn: Promise<void> = Promise.resolve();
+  private readonly txContext = new AsyncLocalStorage<boolean>();
 
   constructor(file: string) {
     if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -100,19 +102,30 @@ class SqliteDriver implements SqlDriver {
   async exec(sql: string): Promise<void> {
     this.db.exec(sql);
   }
+  /**
+   * One connection, so one transaction at a time: concurrent callers (e.g. two imports in one
+   * server process) wait their turn; a transaction opened inside another is refused.
+   */
   async transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
-    if (this.inTx) throw new Error("nested transactions are not supported");
-    this.inTx = true;
-    this.db.exec("BEGIN IMMEDIATE");
+    if (this.txContext.getStore()) throw new Error("nested transactions are not supported");
+    const previous = this.txTurn;
+    let done!: () => void;
+    this.txTurn = new Promise<void>((resolve) => (done = resolve));
+    await previous;
     try {
-      const result = await fn(this);
-      this.db.exec("COMMIT");
-      return result;
-    } catch (err) {
-      if (this.db.inTransaction) this.db.exec("ROLLBACK");
-      throw err;
+      return await this.txContext.run(true, async () => {
+        this.db.exec("BEGIN IMMEDIATE");
+        try {
+          const result = await fn(this);
+          this.db.exec("COMMIT");
+          return result;
+        } catch (err) {
+          if (this.db.inTransaction) this.db.exec("ROLLBACK");
+          throw err;
+        }
+      });
     } finally {
-      this.inTx = false;
+      done();
     }
   }
   async close(): Promise<void> {

@@ -14,7 +14,23 @@ const Upload = z.object({
   stateMachine: z.string().trim().min(1).max(80).optional(),
 });
 
+/**
+ * Imports are stored one at a time: the SQLite driver holds one connection and refuses a second
+ * transaction while one is open ("nested transactions are not supported"), which concurrent
+ * uploads would otherwise hit as a 500.
+ */
+let storing: Promise<unknown> = Promise.resolve();
+function oneAtATime<T>(fn: () => Promise<T>): Promise<T> {
+  const run = storing.then(fn);
+  storing = run.catch(() => undefined);
+  return run;
+}
+
 export async function POST(req: Request) {
+  // The proxy hands on at most proxyClientMaxBodySize (next.config.js, the same 64 MB) of a body:
+  // a longer one arrives cut off and would read as a broken form.
+  const length = Number(req.headers.get("content-length") ?? 0);
+  if (length > MAX_BYTES) return Response.json({ error: `the upload is ${length} bytes, over the ${MAX_BYTES} byte limit (send fewer or smaller files per request)` }, { status: 413 });
   let form: FormData;
   try {
     form = await req.formData();
@@ -26,24 +42,30 @@ export async function POST(req: Request) {
   const tooBig = parsed.data.files.find((f) => f.size > MAX_BYTES);
   if (tooBig) return Response.json({ error: `${tooBig.name}: ${tooBig.size} bytes is over the ${MAX_BYTES} byte limit`, file: tooBig.name }, { status: 413 });
   // Parse everything first: one bad file rejects the request before anything is written.
-  const documents = [];
+  const documents: Array<{ file: string; doc: ReturnType<typeof parseHistoryDocument> }> = [];
   const problems: Array<{ file: string; message: string; problems?: Array<{ index: number | null; message: string }> }> = [];
   for (const file of parsed.data.files) {
     try {
-      documents.push({ file: file.name, doc: parseHistoryDocument(await file.text(), file.name) });
+      const doc = parseHistoryDocument(await file.text(), file.name);
+      // parses, but the store refuses it: say so now rather than fail (500) while storing
+      if (!doc.events.length) throw new HistoryParseError(file.name, [{ index: null, message: "the history has no events" }]);
+      documents.push({ file: file.name, doc });
     } catch (err) {
       problems.push(err instanceof HistoryParseError ? { file: file.name, message: err.message, problems: err.problems.slice(0, 20) } : { file: file.name, message: `${file.name}: ${(err as Error).message}` });
     }
   }
   if (problems.length) return Response.json({ error: problems.map((p) => p.message).join("\n"), files: problems }, { status: 422 });
   const store = await getStore();
-  const results = [];
-  for (const { file, doc } of documents) {
-    const outcome = await ingestExecution(store.driver, {
-      events: doc.events, execution: doc.execution, definition: doc.definition, source: "file",
-      stateMachine: { name: parsed.data.stateMachine }, fallbackName: file.replace(/\.json$/i, ""),
-    });
-    results.push({ file, ...outcome });
-  }
+  const results = await oneAtATime(async () => {
+    const out = [];
+    for (const { file, doc } of documents) {
+      const outcome = await ingestExecution(store.driver, {
+        events: doc.events, execution: doc.execution, definition: doc.definition, source: "file",
+        stateMachine: { name: parsed.data.stateMachine }, fallbackName: file.replace(/\.json$/i, ""),
+      });
+      out.push({ file, ...outcome });
+    }
+    return out;
+  });
   return Response.json({ imported: results });
 }

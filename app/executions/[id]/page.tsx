@@ -35,7 +35,8 @@ const TABS = [
 export default async function ExecutionPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: SearchParams }) {
   const [{ id }, sp] = await Promise.all([params, searchParams]);
   const numeric = Number(id);
-  if (!Number.isInteger(numeric)) notFound();
+  // ids are row ids: 1e21 is an integer too, but no database column holds it (Prisma would throw)
+  if (!Number.isSafeInteger(numeric)) notFound();
   const data = await getExecutionDetail(await getStore(), numeric);
   if (!data) notFound();
   const { execution: ex, events } = data;

@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 
 export async function GET(_req: Request, { params }: { params: Promise<{ id: string }> }) {
   const id = Number((await params).id);
-  if (!Number.isInteger(id)) return Response.json({ error: "execution id must be an integer" }, { status: 400 });
+  if (!Number.isSafeInteger(id)) return Response.json({ error: "execution id must be an integer" }, { status: 400 });
   const store = await getStore();
   const events = await loadHistory(store.driver, id);
   if (!events.length) return Response.json({ error: `no execution ${id}` }, { status: 404 });

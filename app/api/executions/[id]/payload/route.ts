@@ -17,7 +17,7 @@ const Query = z.object({
 export async function GET(req: Request, { params }: { params: Promise<{ id: string }> }) {
   const id = Number((await params).id);
   const parsed = Query.safeParse(Object.fromEntries(new URL(req.url).searchParams));
-  if (!Number.isInteger(id) || !parsed.success) return Response.json({ error: parsed.success ? "execution id must be an integer" : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") }, { status: 400 });
+  if (!Number.isSafeInteger(id) || !parsed.success) return Response.json({ error: parsed.success ? "execution id must be an integer" : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") }, { status: 400 });
   const { event, field, gated } = parsed.data;
   const store = await getStore();
   let text: string | null;
