@@ -87,7 +87,7 @@ for (const [name, makeDb, skipReason] of backends) {
       expect(nonEmpty).toBeGreaterThan(2);
     });
 
-    it.skipIf(name !== "postgres")("$.path = value: the executions whose input has that value there (the plain #>> comparison)", async () => {
+    if (name === "postgres") it("$.path = value: the executions whose input has that value there (the plain #>> comparison)", async () => {
       let matched = 0;
       for (const q of SEARCHES) {
         const got = await list({ q });
@@ -123,7 +123,7 @@ for (const [name, makeDb, skipReason] of backends) {
       expect(page2.rows.map((r) => r.id)).toEqual(all.rows.slice(7, 14).map((r) => r.id));
     });
 
-    it.skipIf(name !== "postgres")("the search's index is in place", async () => {
+    if (name === "postgres") it("the search's index is in place", async () => {
       const rows = await store.driver.all<{ indexdef: string }>(`SELECT "indexdef" FROM pg_indexes WHERE "indexname" = 'Execution_input_json_idx'`);
       expect(rows[0]?.indexdef).toContain("statelens_json_or_null");
     });

@@ -10,6 +10,7 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { ROOT } from "../../e2e/server";
 import { demoDocuments } from "../../fixtures/demo-histories";
+import { seededRandom } from "@/lib/sources/demo/generate";
 
 const KILLS = 24;
 const CLI = path.join(ROOT, "bin", "statelens");
@@ -19,16 +20,6 @@ let files: string[];
 /** executionArn -> [eventCount, events, visits] from an import that was never interrupted. */
 let reference: Map<string, [number, number, number]>;
 let fullImportMs: number;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function snapshot(dbFile: string): Map<string, [number, number, number]> {
   const db = new Database(dbFile);
@@ -74,7 +65,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 test(`an import killed with SIGKILL at ${KILLS} random points leaves no partial execution, and a re-run completes it`, async () => {
   const seed = Number(process.env.STATELENS_CRASH_SEED ?? Date.now() % 100_000);
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const present: number[] = [];
   for (let i = 0; i < KILLS; i++) {
     const dbFile = path.join(dir, `crashed-${i}.db`);

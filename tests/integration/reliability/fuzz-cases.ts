@@ -9,6 +9,7 @@ import { HistoryParseError, parseHistoryDocument } from "@/lib/history/parse";
 import { ingestExecution, openStore } from "@/lib/store";
 import { catalogDefinition, demoDocuments, nightlyDefinition, ordersDefinition, pollerDefinition, thumbnailerDefinition } from "../../fixtures/demo-histories";
 import { ALL_FIXTURES } from "../../fixtures/histories";
+import { seededRandom } from "@/lib/sources/demo/generate";
 
 export interface FuzzJob {
   kind: "history" | "definition" | "engine";
@@ -27,15 +28,8 @@ export type J = unknown;
 export type Obj = Record<string, J>;
 export const BIG = "x".repeat(10 * 1024 * 1024);
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The same seeded generator as the demo data (mulberry32). */
+export const rng = seededRandom;
 
 export const clone = <T>(v: T): T => structuredClone(v);
 /** The JSON text of deep(depth, leaf, asObject), built without JSON.stringify (whose recursion overflows the stack first). */

@@ -15,6 +15,7 @@ import { postgresDatabase, postgresUnavailable, sqliteDatabase, type TestDatabas
 import { bundleCli, runSync } from "../aws/cli-process";
 import { sfnClient, TEST_CREDENTIALS } from "../aws/helpers";
 import { partialExecutions, startWorkload, storedExecutions, type StoredExecution, syncSnapshot } from "./sync-workload";
+import { seededRandom } from "@/lib/sources/demo/generate";
 
 const pgReason = await postgresUnavailable();
 
@@ -23,16 +24,6 @@ const KILLS = { SQLite: 24, PostgreSQL: 20 };
 /** 16 + 10 + 10 + 1 Distributed Map with 8 children: 45 executions. */
 const WORKLOAD = { short: 16, long: 10, flow: 10, fans: 1, fanItems: 8 };
 const SYNC_ARGS = ["--concurrency", "2", "-q"];
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("statelens sync killed with SIGKILL at random points", () => {
   let endpoint: AwsEndpoint;
@@ -78,7 +69,7 @@ describe("statelens sync killed with SIGKILL at random points", () => {
   for (const [name, makeDb, skipReason] of backends) {
     it.skipIf(skipReason !== null)(`into ${name}: ${KILLS[name]} kills leave no partial execution, and the next run completes the work${skipReason ? ` (skipped: ${skipReason})` : ""}`, async () => {
       const seed = Number(process.env.STATELENS_CRASH_SEED ?? Date.now() % 100_000);
-      const random = rng(seed);
+      const random = seededRandom(seed);
       const storedAtKill: number[][] = [];
       let kills = 0;
       while (kills < KILLS[name]) {
