@@ -8,11 +8,10 @@ import { MemoryCursorStore } from "@/lib/sources/aws/cursor-store";
 import { storeSink } from "@/lib/sources/aws/sink";
 import { createLogsClient } from "@/lib/sources/cloudwatch-logs/client";
 import { syncExpressLogs } from "@/lib/sources/cloudwatch-logs/sync";
-import { type AwsEndpoint, startAwsEndpoint } from "@/lib/server-aws/server";
+import { type AwsEndpoint } from "@/lib/server-aws/server";
 import { eventsOf } from "@/lib/server-aws/registry";
-import { loadHistory, openStore, type Store } from "@/lib/store";
-import { sqliteDatabase, type TestDatabase } from "../../helpers/databases";
-import { passDefinition, ROLE_ARN, sfnClient, useTestCredentials, waitFor } from "./helpers";
+import { loadHistory, type Store } from "@/lib/store";
+import { passDefinition, ROLE_ARN, waitFor, startTestBed, type TestBed } from "./helpers";
 
 const logging = (name: string, level: LogLevel, includeExecutionData = true): LoggingConfiguration => ({
   level, includeExecutionData, destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: `arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/states/${name}:*` } }],
@@ -21,17 +20,13 @@ const logging = (name: string, level: LogLevel, includeExecutionData = true): Lo
 describe("Express executions from CloudWatch Logs", () => {
   let endpoint: AwsEndpoint;
   let admin: SFNClient;
-  let db: TestDatabase;
   let store: Store;
+  let bed: TestBed | undefined;
   let fullArn: string;
   let errorsArn: string;
 
   beforeAll(async () => {
-    useTestCredentials();
-    endpoint = await startAwsEndpoint();
-    admin = sfnClient(endpoint.url);
-    db = sqliteDatabase();
-    store = await openStore({ url: db.url });
+    ({ endpoint, admin, store } = bed = await startTestBed());
     fullArn = (await admin.send(new CreateStateMachineCommand({ name: "express-full", type: "EXPRESS", definition: passDefinition(3), roleArn: ROLE_ARN, loggingConfiguration: logging("express-full", "ALL") }))).stateMachineArn!;
     errorsArn = (await admin.send(new CreateStateMachineCommand({ name: "express-errors", type: "EXPRESS", definition: JSON.stringify({ StartAt: "P", States: { P: { Type: "Pass", Next: "F" }, F: { Type: "Fail", Error: "Boom" } } }), roleArn: ROLE_ARN, loggingConfiguration: logging("express-errors", "ERROR") }))).stateMachineArn!;
     for (let i = 0; i < 5; i++) await admin.send(new StartSyncExecutionCommand({ stateMachineArn: fullArn, input: JSON.stringify({ i }) }));
@@ -40,10 +35,7 @@ describe("Express executions from CloudWatch Logs", () => {
     await waitFor(async () => [...endpoint.sfn.registry.executions.values()].every((e) => e.handle?.status !== "RUNNING"));
   });
   afterAll(async () => {
-    admin?.destroy();
-    await endpoint?.close();
-    await store?.close();
-    await db?.drop();
+    await bed?.close();
   });
 
   it("stores every logged execution with the history the engine recorded, reading pages of 4 records", async () => {

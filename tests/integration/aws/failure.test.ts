@@ -6,22 +6,18 @@ import { createSfnClient } from "@/lib/sources/aws/client";
 import { storeCursors } from "@/lib/sources/aws/cursor-store";
 import { type ExecutionSink, storeSink } from "@/lib/sources/aws/sink";
 import { syncAws } from "@/lib/sources/aws/sync";
-import { type AwsEndpoint, startAwsEndpoint } from "@/lib/server-aws/server";
-import { openStore, type Store } from "@/lib/store";
-import { sqliteDatabase, type TestDatabase } from "../../helpers/databases";
-import { passDefinition, ROLE_ARN, sfnClient, useTestCredentials, waitFor } from "./helpers";
+import { type AwsEndpoint } from "@/lib/server-aws/server";
+import { type Store } from "@/lib/store";
+import { passDefinition, ROLE_ARN, sfnClient, waitFor, startTestBed, type TestBed } from "./helpers";
 
 describe("a failing execution", () => {
   let endpoint: AwsEndpoint;
-  let db: TestDatabase;
   let store: Store;
+  let bed: TestBed | undefined;
   const arnOf = (i: number) => `arn:aws:states:us-east-1:123456789012:execution:flaky:f-${i}`;
 
   beforeAll(async () => {
-    useTestCredentials();
-    endpoint = await startAwsEndpoint();
-    db = sqliteDatabase();
-    store = await openStore({ url: db.url });
+    ({ endpoint, store } = bed = await startTestBed());
     const admin = sfnClient(endpoint.url);
     const sm = (await admin.send(new CreateStateMachineCommand({ name: "flaky", definition: passDefinition(2), roleArn: ROLE_ARN }))).stateMachineArn!;
     for (let i = 0; i < 6; i++) {
@@ -31,9 +27,7 @@ describe("a failing execution", () => {
     admin.destroy();
   });
   afterAll(async () => {
-    await endpoint?.close();
-    await store?.close();
-    await db?.drop();
+    await bed?.close();
   });
 
   it("is reported, the others are stored, and the next sync stores it", async () => {

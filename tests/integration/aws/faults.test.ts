@@ -7,23 +7,18 @@ import { createSfnClient } from "@/lib/sources/aws/client";
 import { MemoryCursorStore } from "@/lib/sources/aws/cursor-store";
 import { storeSink } from "@/lib/sources/aws/sink";
 import { syncAws } from "@/lib/sources/aws/sync";
-import { type AwsEndpoint, startAwsEndpoint } from "@/lib/server-aws/server";
-import { loadHistory, openStore, type Store } from "@/lib/store";
-import { sqliteDatabase, type TestDatabase } from "../../helpers/databases";
-import { passDefinition, ROLE_ARN, sfnClient, useTestCredentials, waitUntilClosed } from "./helpers";
+import { type AwsEndpoint } from "@/lib/server-aws/server";
+import { loadHistory, type Store } from "@/lib/store";
+import { passDefinition, ROLE_ARN, waitUntilClosed, startTestBed, type TestBed } from "./helpers";
 
 describe("sync with faults injected", () => {
   let endpoint: AwsEndpoint;
   let admin: SFNClient;
-  let db: TestDatabase;
   let store: Store;
+  let bed: TestBed | undefined;
 
   beforeAll(async () => {
-    useTestCredentials();
-    endpoint = await startAwsEndpoint();
-    admin = sfnClient(endpoint.url);
-    db = sqliteDatabase();
-    store = await openStore({ url: db.url });
+    ({ endpoint, admin, store } = bed = await startTestBed());
     const started: string[] = [];
     for (const [name, states] of [["small", 3], ["long", 520]] as const) {
       const arn = (await admin.send(new CreateStateMachineCommand({ name, definition: passDefinition(states), roleArn: ROLE_ARN }))).stateMachineArn!;
@@ -32,10 +27,7 @@ describe("sync with faults injected", () => {
     await waitUntilClosed(admin, started);
   });
   afterAll(async () => {
-    admin?.destroy();
-    await endpoint?.close();
-    await store?.close();
-    await db?.drop();
+    await bed?.close();
   });
 
   it("ends complete and exact despite throttling, 500s, dropped connections and expired tokens", async () => {

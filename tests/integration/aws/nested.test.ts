@@ -7,25 +7,19 @@ import { createSfnClient } from "@/lib/sources/aws/client";
 import { MemoryCursorStore } from "@/lib/sources/aws/cursor-store";
 import { storeSink } from "@/lib/sources/aws/sink";
 import { syncAws } from "@/lib/sources/aws/sync";
-import { type AwsEndpoint, startAwsEndpoint } from "@/lib/server-aws/server";
-import { loadHistory, openStore, type Store } from "@/lib/store";
-import { sqliteDatabase, type TestDatabase } from "../../helpers/databases";
-import { passDefinition, ROLE_ARN, sfnClient, useTestCredentials, waitFor } from "./helpers";
+import { type AwsEndpoint } from "@/lib/server-aws/server";
+import { loadHistory, type Store } from "@/lib/store";
+import { passDefinition, ROLE_ARN, sfnClient, waitFor, startTestBed, type TestBed } from "./helpers";
 
 describe("parent and child executions", () => {
   let endpoint: AwsEndpoint;
-  let db: TestDatabase;
   let store: Store;
+  let bed: TestBed | undefined;
   beforeAll(async () => {
-    useTestCredentials();
-    endpoint = await startAwsEndpoint();
-    db = sqliteDatabase();
-    store = await openStore({ url: db.url });
+    ({ endpoint, store } = bed = await startTestBed());
   });
   afterAll(async () => {
-    await endpoint?.close();
-    await store?.close();
-    await db?.drop();
+    await bed?.close();
   });
 
   it("runs the child on the endpoint and syncs it with the parent", async () => {

@@ -6,20 +6,16 @@ import { createSfnClient } from "@/lib/sources/aws/client";
 import { MemoryCursorStore } from "@/lib/sources/aws/cursor-store";
 import { storeSink } from "@/lib/sources/aws/sink";
 import { syncAws } from "@/lib/sources/aws/sync";
-import { type AwsEndpoint, startAwsEndpoint } from "@/lib/server-aws/server";
-import { openStore, type Store } from "@/lib/store";
-import { sqliteDatabase, type TestDatabase } from "../../helpers/databases";
-import { passDefinition, ROLE_ARN, sfnClient, useTestCredentials, waitFor } from "./helpers";
+import { type AwsEndpoint } from "@/lib/server-aws/server";
+import { type Store } from "@/lib/store";
+import { passDefinition, ROLE_ARN, sfnClient, waitFor, startTestBed, type TestBed } from "./helpers";
 
 describe("definitions by revision", () => {
   let endpoint: AwsEndpoint;
-  let db: TestDatabase;
   let store: Store;
+  let bed: TestBed | undefined;
   beforeAll(async () => {
-    useTestCredentials();
-    endpoint = await startAwsEndpoint();
-    db = sqliteDatabase();
-    store = await openStore({ url: db.url });
+    ({ endpoint, store } = bed = await startTestBed());
     const admin = sfnClient(endpoint.url);
     const { stateMachineArn } = await admin.send(new CreateStateMachineCommand({ name: "evolving", definition: passDefinition(1), roleArn: ROLE_ARN }));
     const run = async (name: string) => {
@@ -34,9 +30,7 @@ describe("definitions by revision", () => {
     admin.destroy();
   });
   afterAll(async () => {
-    await endpoint?.close();
-    await store?.close();
-    await db?.drop();
+    await bed?.close();
   });
 
   it("stores each execution with its revision's definition, asking twice for two revisions", async () => {

@@ -9,7 +9,7 @@ import { syncAws } from "@/lib/sources/aws/sync";
 import { type AwsEndpoint, startAwsEndpoint } from "@/lib/server-aws/server";
 import { loadHistory, openStore, type Store } from "@/lib/store";
 import { sqliteDatabase, type TestDatabase } from "../../helpers/databases";
-import { ROLE_ARN, sfnClient, useTestCredentials, waitFor } from "./helpers";
+import { ROLE_ARN, sfnClient, applyTestCredentials, waitFor } from "./helpers";
 
 const CALLBACK = JSON.stringify({
   StartAt: "Approve",
@@ -24,7 +24,7 @@ describe("RUNNING executions", () => {
   let db: TestDatabase;
   let store: Store;
   beforeAll(async () => {
-    useTestCredentials();
+    applyTestCredentials();
     endpoint = await startAwsEndpoint({ taskResolver: () => ({ pending: true, submitted: { MessageId: "m" } }) });
     db = sqliteDatabase();
     store = await openStore({ url: db.url });

@@ -5,10 +5,9 @@ import { createSfnClient } from "@/lib/sources/aws/client";
 import { MemoryCursorStore } from "@/lib/sources/aws/cursor-store";
 import { storeSink } from "@/lib/sources/aws/sink";
 import { syncAws } from "@/lib/sources/aws/sync";
-import { type AwsEndpoint, startAwsEndpoint } from "@/lib/server-aws/server";
-import { openStore, type Store } from "@/lib/store";
-import { sqliteDatabase, type TestDatabase } from "../../helpers/databases";
-import { passDefinition, ROLE_ARN, useTestCredentials } from "./helpers";
+import { type AwsEndpoint } from "@/lib/server-aws/server";
+import { type Store } from "@/lib/store";
+import { passDefinition, ROLE_ARN, startTestBed, type TestBed } from "./helpers";
 
 const DAY = 86_400_000;
 const SM = "arn:aws:states:us-east-1:123456789012:stateMachine:history";
@@ -24,13 +23,10 @@ function passHistory(start: number): HistoryEvent[] {
 
 describe("sync --since", () => {
   let endpoint: AwsEndpoint;
-  let db: TestDatabase;
   let store: Store;
+  let bed: TestBed | undefined;
   beforeAll(async () => {
-    useTestCredentials();
-    endpoint = await startAwsEndpoint();
-    db = sqliteDatabase();
-    store = await openStore({ url: db.url });
+    ({ endpoint, store } = bed = await startTestBed());
     await endpoint.sfn.handle("CreateStateMachine", { name: "history", definition: passDefinition(1), roleArn: ROLE_ARN });
     for (const [name, daysAgo] of [["old", 10], ["week", 8], ["recent", 2], ["today", 0.1]] as const) {
       const events = passHistory(Date.now() - daysAgo * DAY);
@@ -42,9 +38,7 @@ describe("sync --since", () => {
     }
   });
   afterAll(async () => {
-    await endpoint?.close();
-    await store?.close();
-    await db?.drop();
+    await bed?.close();
   });
 
   it("stores only executions started within the window", async () => {

@@ -7,10 +7,10 @@ import { MemoryCursorStore, storeCursors } from "@/lib/sources/aws/cursor-store"
 import { storeSink } from "@/lib/sources/aws/sink";
 import { syncAws } from "@/lib/sources/aws/sync";
 import { createSfnClient } from "@/lib/sources/aws/client";
-import { loadHistory, openStore, type Store } from "@/lib/store";
-import { type AwsEndpoint, startAwsEndpoint } from "@/lib/server-aws/server";
+import { loadHistory, type Store } from "@/lib/store";
+import { type AwsEndpoint } from "@/lib/server-aws/server";
 import { postgresDatabase, postgresUnavailable, sqliteDatabase, type TestDatabase } from "../../helpers/databases";
-import { passDefinition, ROLE_ARN, sfnClient, useTestCredentials, waitFor, waitUntilClosed } from "./helpers";
+import { passDefinition, ROLE_ARN, waitFor, waitUntilClosed, startTestBed, type TestBed } from "./helpers";
 
 const pgReason = await postgresUnavailable();
 const backends: Array<[string, () => Promise<TestDatabase>, string | null]> = [
@@ -59,15 +59,11 @@ for (const [dbName, makeDb, skipReason] of backends) {
   describe.skipIf(skipReason !== null)(`sync from the local endpoint into ${dbName}${skipReason ? ` (skipped: ${skipReason})` : ""}`, () => {
     let endpoint: AwsEndpoint;
     let admin: SFNClient;
-    let db: TestDatabase;
     let store: Store;
+    let bed: TestBed | undefined;
 
     beforeAll(async () => {
-      useTestCredentials();
-      endpoint = await startAwsEndpoint();
-      admin = sfnClient(endpoint.url);
-      db = await makeDb();
-      store = await openStore({ url: db.url });
+      ({ endpoint, admin, store } = bed = await startTestBed(await makeDb()));
       const orders = (await admin.send(new CreateStateMachineCommand({ name: "orders", definition: passDefinition(4), roleArn: ROLE_ARN }))).stateMachineArn!;
       const checks = (await admin.send(new CreateStateMachineCommand({ name: "checks", definition: CHOICE_FAIL, roleArn: ROLE_ARN }))).stateMachineArn!;
       const fan = (await admin.send(new CreateStateMachineCommand({ name: "fan", definition: DMAP, roleArn: ROLE_ARN }))).stateMachineArn!;
@@ -78,10 +74,7 @@ for (const [dbName, makeDb, skipReason] of backends) {
       await waitUntilClosed(admin, started);
     });
     afterAll(async () => {
-      admin?.destroy();
-      await endpoint?.close();
-      await store?.close();
-      await db?.drop();
+      await bed?.close();
     });
 
     it("stores every execution exactly as GetExecutionHistory returns it", async () => {

@@ -16,7 +16,7 @@ import { type AwsEndpoint, startAwsEndpoint } from "@/lib/server-aws/server";
 import { loadHistory, openStore, releaseLease, renewLease, type Store, tryAcquireLease } from "@/lib/store";
 import { postgresDatabase, postgresUnavailable, sqliteDatabase, type TestDatabase } from "../../helpers/databases";
 import { bundleCli, runSync } from "./cli-process";
-import { passDefinition, ROLE_ARN, sfnClient, TEST_CREDENTIALS, useTestCredentials, waitUntilClosed } from "./helpers";
+import { passDefinition, ROLE_ARN, sfnClient, TEST_CREDENTIALS, applyTestCredentials, waitUntilClosed } from "./helpers";
 
 const pgReason = await postgresUnavailable();
 const backends: Array<[string, () => Promise<TestDatabase>, string | null]> = [
@@ -52,7 +52,7 @@ for (const [dbName, makeDb, skipReason] of backends) {
     let store: Store;
 
     beforeAll(async () => {
-      useTestCredentials();
+      applyTestCredentials();
       [endpoint, bundle] = await Promise.all([startAwsEndpoint(), bundleCli()]);
       admin = sfnClient(endpoint.url);
       db = await makeDb();
