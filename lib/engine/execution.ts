@@ -466,6 +466,29 @@ export class Execution implements ExecutionHandle {
     }
   }
 
+  /**
+   * After a failed try of a Parallel or Map: waits out the retrier's delay and answers null (try
+   * again: a retry goes straight back to <Type>StateStarted), or ends the state through its Catch
+   * or as failed (only giving up records <Type>StateFailed, when the state itself failed).
+   */
+  private async retryOrEnd(
+    frame: Frame, name: string, state: ParallelState | MapState, type: "Parallel" | "Map", input: Json, enteredTime: number, enteredId: number,
+    counts: number[], f: Failure, stateFailed: boolean,
+  ): Promise<Outcome | null> {
+    const delay = this.nextRetry(state, counts, f);
+    if (delay === null) {
+      const failure = stateFailed ? { ...f, prev: this.emit(`${type}StateFailed`, f.prev) } : f;
+      return this.catchOrFail(frame, name, state, type, input, enteredTime, enteredId, failure);
+    }
+    try {
+      if (delay > 0) await this.sleep(frame, delay);
+    } catch (err) {
+      if (err instanceof Aborted) return this.aborted(type, err.reason);
+      throw err;
+    }
+    return null;
+  }
+
   /** The retrier that takes this failure, and the delay before the retry (ms), or null. */
   private nextRetry(state: TaskState | ParallelState | MapState, counts: number[], f: Failure): number | null {
     const index = findRetrier(state.Retry, f.error, { heartbeatTimeout: f.heartbeatTimeout === true });
@@ -684,20 +707,10 @@ export class Execution implements ExecutionHandle {
         f = this.evaluationFailure(err, name, enteredId, last);
         stateFailed = f.error === STATES_ERRORS.QueryEvaluationError;
       }
-      const delay = this.nextRetry(state, counts, f);
-      if (delay === null) {
-        // A retry goes straight back to ParallelStateStarted; only giving up records ParallelStateFailed.
-        if (stateFailed) f = { ...f, prev: this.emit("ParallelStateFailed", f.prev) };
-        return this.catchOrFail(frame, name, state, "Parallel", input, enteredTime, enteredId, f);
-      }
+      const end = await this.retryOrEnd(frame, name, state, "Parallel", input, enteredTime, enteredId, counts, f, stateFailed);
+      if (end) return end;
       retryCount++;
       last = f.prev;
-      try {
-        if (delay > 0) await this.sleep(frame, delay);
-      } catch (err) {
-        if (err instanceof Aborted) return this.aborted("Parallel", err.reason);
-        throw err;
-      }
     }
   }
 
@@ -759,20 +772,10 @@ export class Execution implements ExecutionHandle {
         stateFailed = f.error === STATES_ERRORS.QueryEvaluationError;
       }
       this.mapProgress.delete(last);
-      const delay = this.nextRetry(state, counts, f);
-      if (delay === null) {
-        // A retry goes straight back to MapStateStarted; only giving up records MapStateFailed.
-        if (stateFailed) f = { ...f, prev: this.emit("MapStateFailed", f.prev) };
-        return this.catchOrFail(frame, name, state, "Map", input, enteredTime, enteredId, f);
-      }
+      const end = await this.retryOrEnd(frame, name, state, "Map", input, enteredTime, enteredId, counts, f, stateFailed);
+      if (end) return end;
       retryCount++;
       last = f.prev;
-      try {
-        if (delay > 0) await this.sleep(frame, delay);
-      } catch (err) {
-        if (err instanceof Aborted) return this.aborted("Map", err.reason);
-        throw err;
-      }
     }
   }
 
